@@ -1,0 +1,61 @@
+"""The work-report commitments feedback portal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from portal import config
+from portal.config import ROOT
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, errors, commands. No I/O."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config.Config)
+    app.config.from_prefixed_env("PORTAL")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    config.finalise(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_templates(app)
+
+    from portal.cli import register_cli
+    from portal.errors import register_errors
+    from portal.headers import register_headers
+
+    register_errors(app)
+    register_headers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.extensions import babel, csrf, db
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.views import api, cards, pages
+
+    for module in (cards, pages, api):
+        app.register_blueprint(module.bp)
+
+
+def register_templates(app: Flask) -> None:
+    from portal import templating
+
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    templating.register(app)

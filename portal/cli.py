@@ -1,0 +1,115 @@
+"""Command-line tasks: database set-up and translation catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from portal import reportdata
+from portal.config import ROOT
+from portal.extensions import db
+from portal.services.reports import InvalidReportData, load_report
+
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def alembic_config() -> AlembicConfig:
+    """Alembic settings pointing at migrations/, with this app's database."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return config
+
+
+def upgrade_database() -> None:
+    """Create or upgrade the schema to the newest migration."""
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database not in (
+        None,
+        "",
+        ":memory:",
+    ):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the schema and load the shipped report if it is absent."""
+    upgrade_database()
+    click.echo("Database schema is up to date.")
+    data = reportdata.load(current_app.config["REPORT_DATA_FILE"])
+    try:
+        report = load_report(db.session, data)
+    except InvalidReportData as exc:
+        raise click.ClickException(
+            "The report data file has errors:\n" + "\n".join(exc.errors)
+        ) from exc
+    if report is None:
+        click.echo(f"The {data.report['year']} report is already loaded.")
+    else:
+        click.echo(
+            f"Loaded the {report.year} report: {len(data.commitments)} commitments."
+        )
+
+
+def babel(*args: str) -> None:
+    """Run one pybabel command in-process."""
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@click.group()
+def translate() -> None:
+    """Keep the translation catalogues in step with the code."""
+
+
+@translate.command()
+def extract() -> None:
+    """Write messages.pot from the code and templates."""
+    extract_to(POT)
+
+
+def extract_to(path: Path) -> None:
+    """Extract every translatable string into a catalogue template at path."""
+    babel(
+        "extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l",
+        "--no-location", "--sort-output", "--omit-header",
+        # The default skips folders starting with "_", such as templates/_macros.
+        "--ignore-dirs", ".* node_modules __pycache__",
+        "-o", str(path), str(ROOT),
+    )  # fmt: skip
+
+
+@translate.command()
+def update() -> None:
+    """Extract, then merge new strings into every language's catalogue."""
+    extract_to(POT)
+    babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+
+@translate.command()
+def compile() -> None:
+    """Build the .mo files the site reads."""
+    compile_catalogues()
+
+
+def compile_catalogues() -> None:
+    """Build every language's .mo file from its .po file."""
+    babel("compile", "-d", str(TRANSLATIONS))
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to `flask --app wsgi`."""
+    app.cli.add_command(init_db)
+    app.cli.add_command(translate)

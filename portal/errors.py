@@ -1,0 +1,65 @@
+"""Error pages in the reader's language, and JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (
+        _l("Bad request"),
+        _l(
+            "The address or form contained something we could not use. "
+            "Please check it and try again."
+        ),
+    ),
+    403: (_l("Not allowed"), _l("This action is not allowed from here.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. The commitment code may be mistyped."),
+    ),
+    405: (_l("Not allowed"), _l("This address cannot be used this way.")),
+    413: (_l("Too much data"), _l("What you sent is larger than this site accepts.")),
+    429: (
+        _l("Too many requests"),
+        _l(
+            "You have sent many requests in a short time. "
+            "Please wait a moment and try again."
+        ),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("The site could not complete your request. Please try again later."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The site is busy or under maintenance. Please try again in a few minutes."),
+    ),
+}
+
+
+def _handle(error: HTTPException):
+    code = error.code if error.code in MESSAGES else 500
+    title, message = MESSAGES[code]
+    if request.path.startswith("/api/"):
+        response = jsonify(error=str(title), message=str(message))
+    else:
+        response = render_template(
+            "errors/error.html", code=code, title=title, message=message
+        )
+    return response, code
+
+
+def _unexpected(error: Exception):
+    """Anything not an HTTP error: log it in full, show the reader a plain page."""
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return _handle(InternalServerError())
+
+
+def register_errors(app: Flask) -> None:
+    """Route every HTTP error and unexpected exception to a translated page."""
+    app.register_error_handler(HTTPException, _handle)
+    app.register_error_handler(Exception, _unexpected)

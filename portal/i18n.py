@@ -1,0 +1,101 @@
+"""Choosing the reader's language and writing numbers, units and labels in it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_compact_decimal, format_decimal
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from portal.models import Commitment, Phrasing, Status, Unit
+
+LANG_COOKIE = "lang"
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: _l("Not started"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.ACHIEVED: _l("Achieved"),
+    Status.DELAYED: _l("Delayed"),
+}
+
+# How each phrasing reads; amount is the formatted number with its unit.
+PHRASING_TEXT = {
+    Phrasing.GROW_BY: _l("growth of %(amount)s"),
+    Phrasing.GROW_AT_LEAST: _l("growth of at least %(amount)s"),
+    Phrasing.ABOUT: _l("about %(amount)s"),
+    Phrasing.AT_LEAST: _l("at least %(amount)s"),
+    Phrasing.INCREASE_TO: _l("increase to %(amount)s"),
+    Phrasing.REACH: _l("%(amount)s in total"),
+    Phrasing.COMPLETE: _l("complete the work"),
+    Phrasing.START: _l("start construction"),
+    Phrasing.ADVANCE: _l("move the work forward"),
+    Phrasing.MAINTAIN: _l("keep to the standard"),
+}
+
+
+def select_locale() -> str:
+    """The ?lang= of this request, else the remembered choice, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if choice in languages:
+            return choice
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def lang() -> str:
+    """The language code of this request: 'zh' or 'en'."""
+    return get_locale().language
+
+
+def localized(obj, field: str) -> str:
+    """obj.<field>_zh or obj.<field>_en, whichever the reader reads."""
+    return getattr(obj, f"{field}_{lang()}")
+
+
+def format_number(value: Decimal | int | float) -> str:
+    """A number in the reader's style: 2580 in Chinese, 2,580 in English."""
+    if lang() == "zh":
+        return format_decimal(value, locale="zh", group_separator=False)
+    return format_decimal(value, locale="en")
+
+
+def format_quantity(value: Decimal, unit: Unit | None) -> str:
+    """A value with its unit: '1.92 万亩' in Chinese, '19,200 mu' in English."""
+    if unit is None:
+        return format_number(value)
+    if lang() == "zh":
+        number, label = format_number(value), unit.label_zh
+    else:
+        scaled = value * unit.en_scale
+        if scaled >= 1_000_000:
+            number = format_compact_decimal(
+                scaled, format_type="long", locale="en", fraction_digits=2
+            )
+        else:
+            number = format_number(scaled)
+        label = unit.label_en
+    return f"{number}{label}" if label == "%" else f"{number} {label}"
+
+
+def target_text(commitment: Commitment) -> str:
+    """The target as a reader would say it: 'growth of 6%', 'at least 35 projects'."""
+    amount = ""
+    if commitment.target_value is not None:
+        amount = format_quantity(commitment.target_value, commitment.target_unit)
+    return str(PHRASING_TEXT[commitment.phrasing]) % {"amount": amount}
+
+
+def baseline_text(commitment: Commitment) -> str | None:
+    """The comparable 2024 figure, or None when the report gives none."""
+    if commitment.baseline_value is None:
+        return None
+    return format_quantity(commitment.baseline_value, commitment.baseline_unit)
+
+
+def status_label(status: Status) -> str:
+    """The status in the reader's language."""
+    return str(STATUS_LABELS[Status(status)])

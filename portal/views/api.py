@@ -1,0 +1,140 @@
+"""The read-only open-data API (JSON, OpenAPI) and the CSV download."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, jsonify, url_for
+
+from portal.csvexport import csv_response
+from portal.extensions import db
+from portal.models import Commitment, ProgressUpdate, Unit
+from portal.openapi import openapi_document
+from portal.services import commitments as service
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _unit(unit: Unit | None) -> dict | None:
+    if unit is None:
+        return None
+    return {"key": unit.key, "zh": unit.label_zh, "en": unit.label_en}
+
+
+def _progress(commitment: Commitment, update: ProgressUpdate | None) -> dict | None:
+    if update is None:
+        return None
+    return {
+        "reported_on": update.reported_on.isoformat(),
+        "value": _number(update.value),
+        "percent": service.progress_percent(commitment, update),
+        "status": update.status.value,
+        "note": {"zh": update.note_zh, "en": update.note_en},
+        "demonstration": update.is_demo,
+    }
+
+
+def commitment_json(c: Commitment, update: ProgressUpdate | None) -> dict:
+    """The public fields of a commitment: an explicit list, nothing else."""
+    baseline = None
+    if c.baseline_value is not None:
+        baseline = {
+            "value": _number(c.baseline_value),
+            "unit": _unit(c.baseline_unit),
+            "quote_zh": c.baseline_quote_zh,
+        }
+    return {
+        "code": c.code,
+        "report_year": c.report.year,
+        "url": url_for("cards.detail", code=c.code, _external=True),
+        "area": {
+            "code": c.area.code,
+            "name": {"zh": c.area.name_zh, "en": c.area.name_en},
+        },
+        "topic": {
+            "key": c.topic.key,
+            "name": {"zh": c.topic.name_zh, "en": c.topic.name_en},
+        },
+        "title": {"zh": c.title_zh, "en": c.title_en},
+        "summary": {"zh": c.summary_zh, "en": c.summary_en},
+        "quote_zh": c.quote_zh,
+        "target": {
+            "value": _number(c.target_value),
+            "unit": _unit(c.target_unit),
+            "phrasing": c.phrasing.value,
+        },
+        "baseline_2024": baseline,
+        "status": c.status.value,
+        "latest_progress": _progress(c, update),
+    }
+
+
+def _all() -> list[tuple[Commitment, ProgressUpdate | None]]:
+    session = db.session
+    report = service.current_report(session)
+    if report is None:
+        return []
+    items = service.all_commitments(session, report)
+    updates = service.latest_updates(session, items)
+    return [(c, updates.get(c.id)) for c in items]
+
+
+@bp.get("/commitments")
+def commitments():
+    """Every commitment of the current report."""
+    items = [commitment_json(c, u) for c, u in _all()]
+    return jsonify({"count": len(items), "commitments": items})
+
+
+@bp.get("/commitments/<code>")
+def commitment(code: str):
+    """One commitment by its code."""
+    c = service.get_commitment_or_404(db.session, code)
+    update = service.latest_updates(db.session, [c]).get(c.id)
+    return jsonify(commitment_json(c, update))
+
+
+CSV_HEADER = (
+    "code", "report_year", "area_code", "area_zh", "area_en", "topic",
+    "title_zh", "title_en", "summary_zh", "summary_en", "quote_zh",
+    "target_value", "target_unit_zh", "target_unit_en", "target_phrasing",
+    "baseline_2024_value", "baseline_2024_unit_zh", "baseline_2024_quote_zh",
+    "status", "latest_progress_date", "latest_progress_value",
+    "latest_progress_percent", "url",
+)  # fmt: skip
+
+
+@bp.get("/commitments.csv")
+def commitments_csv():
+    """The same list as the JSON, as a spreadsheet-safe CSV download."""
+
+    def rows():
+        for c, u in _all():
+            data = commitment_json(c, u)
+            progress = data["latest_progress"] or {}
+            target_unit = c.target_unit
+            yield (
+                c.code, c.report.year, c.area.code, c.area.name_zh, c.area.name_en,
+                c.topic.key, c.title_zh, c.title_en, c.summary_zh, c.summary_en,
+                c.quote_zh, data["target"]["value"],
+                target_unit.label_zh if target_unit else None,
+                target_unit.label_en if target_unit else None,
+                c.phrasing.value, _number(c.baseline_value),
+                c.baseline_unit.label_zh if c.baseline_unit else None,
+                c.baseline_quote_zh, c.status.value, progress.get("reported_on"),
+                progress.get("value"), progress.get("percent"), data["url"],
+            )  # fmt: skip
+
+    return csv_response("commitments.csv", CSV_HEADER, rows())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())

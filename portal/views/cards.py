@@ -1,0 +1,63 @@
+"""The public card list and the page of each commitment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from portal.extensions import db
+from portal.forms import SEARCH_MAX_LENGTH, FilterForm
+from portal.i18n import localized
+from portal.services import commitments as service
+
+bp = Blueprint("cards", __name__)
+
+
+@bp.get("/")
+def index():
+    """Every commitment of the current report as cards, filtered and sorted."""
+    session = db.session
+    report = service.current_report(session)
+    if report is None:
+        return render_template("cards/empty.html"), 503
+    form = FilterForm(formdata=request.args)
+    areas, topics = service.areas_and_topics(session, report)
+    form.set_choices(areas, topics, localized)
+    form.validate()
+    status = 200
+    if form.q.errors:
+        # Too long to search for; keep the page small and say why.
+        status = 400
+        form.q.data = form.q.data[:SEARCH_MAX_LENGTH]
+    filters = form.filters()
+    per_page = current_app.config["PAGE_SIZE"]
+    page = service.search_commitments(session, report, filters, per_page)
+    if page.page > page.pages:
+        filters = service.Filters(**{**filters.__dict__, "page": page.pages})
+        page = service.search_commitments(session, report, filters, per_page)
+    updates = service.latest_updates(session, page.items)
+    return (
+        render_template(
+            "cards/index.html",
+            report=report,
+            form=form,
+            filters=filters,
+            page=page,
+            updates=updates,
+        ),
+        status,
+    )
+
+
+@bp.get("/c/<code>")
+def detail(code: str):
+    """One commitment: its target, the report's words, status and progress."""
+    if len(code) > 20:
+        abort(404)
+    commitment = service.get_commitment_or_404(db.session, code)
+    updates = commitment.updates
+    return render_template(
+        "cards/detail.html",
+        commitment=commitment,
+        updates=updates,
+        latest=updates[0] if updates else None,
+    )

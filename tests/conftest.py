@@ -1,0 +1,107 @@
+"""Fixtures: a migrated database per test run (SQLite or PostgreSQL), emptied after
+every test; app, client and runner as in Flask's tutorial."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app, reportdata
+from portal.cli import alembic_config, compile_catalogues
+from portal.config import Config
+from portal.db import Base
+from portal.extensions import db
+from portal.services.reports import load_report
+
+# postgresql+psycopg://postgres@127.0.0.1:5432/test runs the suite on PostgreSQL;
+# each test run creates a database of its own there and drops it at the end.
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def catalogues():
+    """Build the .mo files once, so pages come out in Chinese."""
+    compile_catalogues()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A freshly migrated database for this test run (and xdist worker)."""
+    if not POSTGRES_URL:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+        _migrate(url)
+        yield url
+        return
+    server = make_url(POSTGRES_URL)
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        config = alembic_config()
+        with db.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"}
+    )
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """The app's database session, inside an application context."""
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture(scope="session")
+def shipped_data():
+    """The shipped report's commitments data, parsed and checked."""
+    return reportdata.load(Config.REPORT_DATA_FILE)
+
+
+@pytest.fixture
+def shipped(app, shipped_data):
+    """The shipped report loaded into the database, as `init-db` would."""
+    with app.app_context():
+        load_report(db.session, shipped_data)
+    return shipped_data

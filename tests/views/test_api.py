@@ -1,0 +1,80 @@
+"""The open-data API and the CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from portal.models import Status
+from tests.builders import make_commitment, make_update
+
+
+def test_api_lists_every_commitment_with_all_fields(client, shipped):
+    data = client.get("/api/v1/commitments").get_json()
+    assert data["count"] == len(shipped.commitments)
+    codes = [c["code"] for c in data["commitments"]]
+    assert codes == [c["code"] for c in shipped.commitments]
+    charging = next(c for c in data["commitments"] if c["code"] == "3.5.7")
+    assert charging["title"] == {
+        "zh": "新建公共充电桩",
+        "en": "Build new public charging piles",
+    }
+    assert charging["target"]["value"] == 40
+    assert charging["target"]["phrasing"] == "reach"
+    assert charging["baseline_2024"]["value"] == 170
+    assert charging["quote_zh"] == "新建公共充电桩40个。"
+    assert charging["status"] == "not_started"
+    assert charging["latest_progress"] is None
+    assert charging["url"].endswith("/c/3.5.7")
+
+
+def test_api_shows_latest_progress(client, session):
+    commitment = make_commitment(session, target_value=Decimal(40))
+    make_update(session, commitment, value=Decimal(30), status=Status.IN_PROGRESS)
+    session.commit()
+    data = client.get(f"/api/v1/commitments/{commitment.code}").get_json()
+    assert data["status"] == "in_progress"
+    assert data["latest_progress"]["value"] == 30
+    assert data["latest_progress"]["percent"] == 75
+
+
+def test_api_unknown_code_is_a_json_404(client, shipped):
+    response = client.get("/api/v1/commitments/9.9.9")
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["error"]
+
+
+def test_openapi_describes_the_endpoints(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    assert {"/api/v1/commitments", "/api/v1/commitments/{code}"} <= set(doc["paths"])
+
+
+def test_openapi_schema_lists_every_field_the_api_returns(client, shipped):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schema = doc["components"]["schemas"]["Commitment"]
+    item = client.get("/api/v1/commitments/3.5.7").get_json()
+    assert set(item) == set(schema["properties"]) == set(schema["required"])
+
+
+def test_csv_download_has_every_commitment_and_opens_in_excel(client, shipped):
+    response = client.get("/api/v1/commitments.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [r["code"] for r in rows] == [c["code"] for c in shipped.commitments]
+    charging = next(r for r in rows if r["code"] == "3.5.7")
+    assert charging["target_value"] == "40" and charging["baseline_2024_value"] == "170"
+
+
+def test_csv_neutralises_formulas(client, session):
+    make_commitment(
+        session, title_en='=HYPERLINK("http://x")', summary_zh="＋1", quote_zh="-2+3"
+    )
+    session.commit()
+    text = client.get("/api/v1/commitments.csv").get_data(as_text=True)
+    assert '"\'=HYPERLINK(""http://x"")"' in text
+    assert '"\'＋1"' in text and '"\'-2+3"' in text
