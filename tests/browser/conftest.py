@@ -1,0 +1,110 @@
+"""A live portal on loopback and a phone-sized headless Chromium to drive it.
+
+Debian's Chromium is used as it is (no browser download). Without it, or
+without npm's axe-core, these tests skip, except under CI=true where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app, reportdata
+from portal.cli import upgrade_database
+from portal.config import Config
+from portal.extensions import db
+from portal.services.reports import load_report
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PHONE = {"width": 390, "height": 844}
+
+
+def _require(condition: bool, why: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests are required in CI: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The portal with the shipped report, served from a thread on a free port."""
+    path = tmp_path_factory.mktemp("live") / "portal.db"
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "browser"})
+    with app.app_context():
+        upgrade_database()
+        load_report(db.session, reportdata.load(Config.REPORT_DATA_FILE))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require(
+        CHROMIUM is not None, "Chromium is not installed (apt-get install chromium)"
+    )
+    _require(AXE.exists(), "axe-core is not installed (npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A fresh phone-sized tab; it records every URL the page requests."""
+    # bypass_csp lets the test inject axe-core; the site's own CSP is tested elsewhere.
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        bypass_csp=True,
+        base_url=live_server,
+    )
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page; one line per violated rule and node."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
