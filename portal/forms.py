@@ -1,16 +1,26 @@
-"""Forms: GET filters without CSRF, and the reader's display preferences."""
+"""Forms: the card list's search and filters (GET, so without CSRF)."""
 
 from __future__ import annotations
+
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.i18n import STATUS_LABELS
 from portal.services.commitments import SORTS, Filters
 
 SEARCH_MAX_LENGTH = 100
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(_form, field) -> None:
+    """Refuse invisible control characters (NUL and the like) in typed text."""
+    if field.data and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError(_l("Please remove the invisible control characters."))
+
 
 SORT_LABELS = {
     "report": _l("Report order"),
@@ -27,7 +37,8 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(
-        _l("Search"), validators=[Optional(), Length(max=SEARCH_MAX_LENGTH)]
+        _l("Search"),
+        validators=[Optional(), Length(max=SEARCH_MAX_LENGTH), no_control_characters],
     )
     area = SelectField(_l("Area of work"), validate_choice=False)
     topic = SelectField(_l("Topic"), validate_choice=False)

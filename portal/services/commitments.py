@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from flask import abort
@@ -10,6 +11,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Area, Commitment, ProgressUpdate, Report, Status, Topic
+
+# What a code can look like ("2.1", "3.5.7"); anything else is not looked up.
+CODE = re.compile(r"[0-9A-Za-z.\-]{1,20}")
 
 # Allowlisted sort orders: key -> ORDER BY columns. Anything else is ignored.
 SORTS = {
@@ -72,7 +76,7 @@ def get_commitment_or_404(session: Session, code: str) -> Commitment:
     """The current report's commitment with this code, or a 404."""
     report = current_report(session)
     commitment = None
-    if report is not None:
+    if report is not None and CODE.fullmatch(code):
         commitment = session.scalar(
             _with_relations(select(Commitment)).where(
                 Commitment.report_id == report.id, Commitment.code == code

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from portal.extensions import db
-from portal.forms import SEARCH_MAX_LENGTH, FilterForm
+from portal.forms import CONTROL_CHARACTERS, SEARCH_MAX_LENGTH, FilterForm
 from portal.i18n import localized
 from portal.services import commitments as service
 
@@ -25,9 +25,9 @@ def index():
     form.validate()
     status = 200
     if form.q.errors:
-        # Too long to search for; keep the page small and say why.
+        # Unusable search: say why, and keep the page small and clean.
         status = 400
-        form.q.data = form.q.data[:SEARCH_MAX_LENGTH]
+        form.q.data = CONTROL_CHARACTERS.sub("", form.q.data)[:SEARCH_MAX_LENGTH]
     filters = form.filters()
     per_page = current_app.config["PAGE_SIZE"]
     page = service.search_commitments(session, report, filters, per_page)
@@ -51,8 +51,6 @@ def index():
 @bp.get("/c/<code>")
 def detail(code: str):
     """One commitment: its target, the report's words, status and progress."""
-    if len(code) > 20:
-        abort(404)
     commitment = service.get_commitment_or_404(db.session, code)
     updates = commitment.updates
     return render_template(

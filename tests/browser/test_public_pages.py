@@ -38,13 +38,13 @@ def test_resident_follows_a_commitment_in_both_languages(phone, live_server):
     assert codes and all(code.startswith("3.5.") for code in codes)
 
     page.get_by_role("link", name="新建公共充电桩").click()
-    page.wait_for_url("**/c/3.5.7")
+    page.wait_for_url("**/c/3.5.8")
     assert page.locator("h1").inner_text() == "新建公共充电桩"
     assert "40 个" in page.locator(".facts").inner_text()
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="English").click()
-    page.wait_for_url("**/c/3.5.7")
+    page.wait_for_url("**/c/3.5.8")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Build new public charging piles"
     assert "40 charging piles" in page.locator(".facts").inner_text()

@@ -15,7 +15,7 @@ def test_api_lists_every_commitment_with_all_fields(client, shipped):
     assert data["count"] == len(shipped.commitments)
     codes = [c["code"] for c in data["commitments"]]
     assert codes == [c["code"] for c in shipped.commitments]
-    charging = next(c for c in data["commitments"] if c["code"] == "3.5.7")
+    charging = next(c for c in data["commitments"] if c["code"] == "3.5.8")
     assert charging["title"] == {
         "zh": "新建公共充电桩",
         "en": "Build new public charging piles",
@@ -26,7 +26,7 @@ def test_api_lists_every_commitment_with_all_fields(client, shipped):
     assert charging["quote_zh"] == "新建公共充电桩40个。"
     assert charging["status"] == "not_started"
     assert charging["latest_progress"] is None
-    assert charging["url"].endswith("/c/3.5.7")
+    assert charging["url"].endswith("/c/3.5.8")
 
 
 def test_api_shows_latest_progress(client, session):
@@ -54,7 +54,7 @@ def test_openapi_describes_the_endpoints(client):
 def test_openapi_schema_lists_every_field_the_api_returns(client, shipped):
     doc = client.get("/api/v1/openapi.json").get_json()
     schema = doc["components"]["schemas"]["Commitment"]
-    item = client.get("/api/v1/commitments/3.5.7").get_json()
+    item = client.get("/api/v1/commitments/3.5.8").get_json()
     assert set(item) == set(schema["properties"]) == set(schema["required"])
 
 
@@ -66,7 +66,7 @@ def test_csv_download_has_every_commitment_and_opens_in_excel(client, shipped):
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [r["code"] for r in rows] == [c["code"] for c in shipped.commitments]
-    charging = next(r for r in rows if r["code"] == "3.5.7")
+    charging = next(r for r in rows if r["code"] == "3.5.8")
     assert charging["target_value"] == "40" and charging["baseline_2024_value"] == "170"
 
 

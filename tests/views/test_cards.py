@@ -51,9 +51,9 @@ def test_cards_in_english_show_targets_in_english_units(client, shipped):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("q=充电桩", "3.5.7"),
-        ("q=CHARGING", "3.5.7"),
-        ("q=3.5.7", "3.5.7"),
+        ("q=充电桩", "3.5.8"),
+        ("q=CHARGING", "3.5.8"),
+        ("q=3.5.8", "3.5.8"),
         ("area=2", "2.1"),
         ("topic=schools", None),
     ],
@@ -109,6 +109,19 @@ def test_a_huge_search_is_refused_with_a_translated_message(client, shipped):
     assert len(page) < 20_000
 
 
+@pytest.mark.parametrize("query", ["q=%00", "q=a%01b", "q=a%C2%85b"])
+def test_control_characters_in_a_search_get_a_clear_400(client, shipped, query):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert "请删除其中不可见的控制字符" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["%00", "%F0%9F%98%80", "a b", "3.5.8%0A"])
+def test_malformed_codes_are_not_found(client, shipped, code):
+    assert client.get(f"/c/{code}").status_code == 404
+    assert client.get(f"/api/v1/commitments/{code}").status_code == 404
+
+
 def test_search_is_escaped(client, shipped):
     page = client.get("/?q=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in page
@@ -116,7 +129,7 @@ def test_search_is_escaped(client, shipped):
 
 
 def test_commitment_page_shows_target_baseline_and_quote(client, shipped):
-    page = client.get("/c/3.5.7").get_data(as_text=True)
+    page = client.get("/c/3.5.8").get_data(as_text=True)
     assert "新建公共充电桩" in page
     assert "40 个" in page and "170 个" in page
     assert '<blockquote lang="zh-Hans"><p>新建公共充电桩40个。</p></blockquote>' in page
