@@ -95,7 +95,10 @@ def extract_to(path: Path) -> None:
 def update() -> None:
     """Extract, then merge new strings into every language's catalogue."""
     extract_to(POT)
-    babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    babel(
+        "update", "-i", str(POT), "-d", str(TRANSLATIONS),
+        "--no-fuzzy-matching", "--ignore-obsolete",
+    )  # fmt: skip
 
 
 @translate.command()

@@ -96,6 +96,18 @@ def baseline_text(commitment: Commitment) -> str | None:
     return format_quantity(commitment.baseline_value, commitment.baseline_unit)
 
 
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def report_section(area_code: str) -> str:
+    """Where an area stands in the report, numbered as the report does: 三（五）."""
+    parts = [int(p) for p in area_code.split(".")]
+    if lang() != "zh" or max(parts) > 10:
+        return " ".join([str(parts[0])] + [f"({p})" for p in parts[1:]])
+    first, *rest = (CHINESE_NUMERALS[p] for p in parts)
+    return first + "".join(f"（{p}）" for p in rest)
+
+
 def status_label(status: Status) -> str:
     """The status in the reader's language."""
     return str(STATUS_LABELS[Status(status)])

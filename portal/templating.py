@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
         target_text=i18n.target_text,
         baseline_text=i18n.baseline_text,
         status_label=i18n.status_label,
+        report_section=i18n.report_section,
         format_number=i18n.format_number,
         format_quantity=i18n.format_quantity,
         progress_percent=progress_percent,

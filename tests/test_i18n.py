@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from portal.cli import POT, TRANSLATIONS, extract_to
-from portal.i18n import format_quantity, target_text
+from portal.i18n import format_quantity, report_section, target_text
 from portal.models import Phrasing, Unit
 from tests.builders import make_commitment
 
@@ -100,3 +100,12 @@ def test_targets_read_as_the_report_phrases_them(
     )
     with app.test_request_context(f"/?lang={lang}"):
         assert target_text(commitment) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "expected"),
+    [("zh", "3.5", "三（五）"), ("zh", "2", "二"), ("en", "3.5", "3 (5)")],
+)
+def test_sections_are_numbered_as_the_report_numbers_them(app, lang, code, expected):
+    with app.test_request_context(f"/?lang={lang}"):
+        assert report_section(code) == expected
