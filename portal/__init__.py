@@ -39,18 +39,21 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal.extensions import babel, csrf, db
+    from portal.extensions import babel, csrf, db, limiter
     from portal.i18n import select_locale
+    from portal.residents import register_residents
 
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    register_residents(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import api, cards, pages
+    from portal.views import api, cards, feedback, pages
 
-    for module in (cards, pages, api):
+    for module in (cards, feedback, pages, api):
         app.register_blueprint(module.bp)
 
 

@@ -10,6 +10,10 @@ class Config:
 
     # PORTAL_SECRET_KEY must be set in production; see portal.config.finalise.
     SECRET_KEY = None
+    # Key of the keyed hashes that stand for residents and networks in the
+    # database. Defaults to SECRET_KEY; set it so SECRET_KEY can be rotated
+    # without cutting residents off from their earlier feedback.
+    IDENTITY_KEY = None
     # PORTAL_DATABASE_URL; empty means SQLite in the instance folder.
     DATABASE_URL = None
 
@@ -26,6 +30,26 @@ class Config:
     PREFERENCE_COOKIE_MAX_AGE = 365 * 24 * 3600
     # Set to true when the site is served over HTTPS so cookies get Secure.
     COOKIE_SECURE = False
+
+    # Residents' feedback.
+    COMMENT_MIN_LENGTH = 2
+    COMMENT_MAX_LENGTH = 1000
+    # Distinct residents whose flags hide a published comment until reviewed.
+    FLAG_HIDE_THRESHOLD = 3
+    # Seconds a human needs at least between seeing a form and sending it.
+    COMMENT_MIN_SECONDS = 3
+    RATING_MIN_SECONDS = 1
+
+    # Abuse limits (Flask-Limiter). Memory by default; PORTAL_REDIS_URL makes
+    # several app processes share the counts.
+    REDIS_URL = None
+    RATELIMIT_HEADERS_ENABLED = True
+    LIMIT_RATING_RESIDENT = "30/minute;300/day"
+    LIMIT_RATING_NETWORK = "600/minute"
+    LIMIT_COMMENT_RESIDENT = "5/minute;30/day"
+    LIMIT_COMMENT_NETWORK = "120/minute"
+    LIMIT_FLAG_RESIDENT = "10/minute;20/day"
+    LIMIT_FLAG_NETWORK = "200/hour"
 
     # The report the site carries when the database is empty.
     REPORT_DATA_FILE = str(
@@ -48,4 +72,9 @@ def finalise(app) -> None:
         )
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config["SESSION_COOKIE_SECURE"] = app.config["COOKIE_SECURE"]
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
+    )
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if app.config["COOKIE_SECURE"]:
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"

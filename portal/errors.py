@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -59,7 +60,17 @@ def _unexpected(error: Exception):
     return _handle(InternalServerError())
 
 
+def _csrf_error(error: CSRFError):
+    """Feedback forms come back with what was typed; anything else gets a 400 page."""
+    from portal.views.feedback import csrf_failed
+
+    if request.blueprint == "feedback" and (response := csrf_failed()):
+        return response
+    return _handle(error)
+
+
 def register_errors(app: Flask) -> None:
     """Route every HTTP error and unexpected exception to a translated page."""
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _unexpected)

@@ -1,10 +1,14 @@
 """Extension objects, created unbound and wired in create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Database
+from portal.limits import per_network
 
 babel = Babel()
 csrf = CSRFProtect()
 db = Database()
+# Storage comes from RATELIMIT_STORAGE_URI (memory, or Redis when configured).
+limiter = Limiter(key_func=per_network)

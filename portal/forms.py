@@ -1,15 +1,37 @@
-"""Forms: the card list's search and filters (GET, so without CSRF)."""
+"""Forms: the card list's filters (GET, no CSRF) and residents' feedback (POST)."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from itsdangerous import BadSignature, TimestampSigner
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from portal.i18n import STATUS_LABELS
+from portal.models import FlagReason
+from portal.screening.text import ControlCharacters, clean_text
 from portal.services.commitments import SORTS, Filters
 
 SEARCH_MAX_LENGTH = 100
@@ -79,3 +101,132 @@ class FilterForm(FlaskForm):
             sort=allowed(self.sort) or "report",
             page=page,
         )
+
+
+# Residents' feedback ----------------------------------------------------------
+
+SCORE_LABELS = {
+    5: _l("Very satisfied"),
+    4: _l("Satisfied"),
+    3: _l("Fairly satisfied"),
+    2: _l("Dissatisfied"),
+    1: _l("Very dissatisfied"),
+}
+FLAG_REASON_LABELS = {
+    FlagReason.SPAM: _l("Advertising or spam"),
+    FlagReason.OFFENSIVE: _l("Offensive or a personal attack"),
+    FlagReason.PERSONAL_INFO: _l("Contains personal information"),
+    FlagReason.OFF_TOPIC: _l("Off-topic"),
+}
+
+
+def _started_signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="form-started")
+
+
+def single_value(_form, field) -> None:
+    """Refuse a field sent more than once (score=1&score=5)."""
+    if field.raw_data and len(field.raw_data) > 1:
+        raise StopValidation(_l("Please choose only one answer."))
+
+
+def cleaned(single_line: bool = False):
+    """A WTForms filter storing the text's canonical form; bad characters fail it."""
+
+    def clean(value):
+        if value is None:
+            return None
+        try:
+            return clean_text(value, single_line=single_line)
+        except ControlCharacters:
+            raise ValueError(
+                _("Please remove the invisible control characters.")
+            ) from None
+
+    return clean
+
+
+class BotTrapForm(FlaskForm):
+    """A hidden field people leave empty, and the time the form was shown."""
+
+    website = StringField(_l("Leave this field empty"))
+    started = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.started.data = _started_signer().sign("form").decode()
+
+    def looks_automated(self, min_seconds: float) -> bool:
+        """True when the hidden field was filled or the form came back too fast."""
+        if self.website.data:
+            return True
+        try:
+            _value, signed_at = _started_signer().unsign(
+                self.started.data or "", return_timestamp=True
+            )
+        except BadSignature:
+            return True
+        return (datetime.now(UTC) - signed_at).total_seconds() < min_seconds
+
+
+class RatingForm(BotTrapForm):
+    """How is this commitment going? Five worded steps, none chosen beforehand."""
+
+    score = RadioField(
+        _l("How is this commitment going?"),
+        choices=[SelectChoice(str(s), SCORE_LABELS[s]) for s in sorted(SCORE_LABELS)],
+        validators=[
+            single_value,
+            InputRequired(_l("Please choose one of the five answers.")),
+        ],
+        invalid_choice_message=_l("Please choose one of the five answers."),
+    )
+
+
+def comment_length(form, field) -> None:
+    """2-1000 characters, counted after normalisation (not bytes)."""
+    low = current_app.config["COMMENT_MIN_LENGTH"]
+    high = current_app.config["COMMENT_MAX_LENGTH"]
+    n = len(field.data or "")
+    if n < low:
+        raise ValidationError(_("Please write at least %(n)s characters.", n=low))
+    if n > high:
+        raise ValidationError(
+            _(
+                "Please shorten your comment to %(max)s characters; it has %(n)s.",
+                max=high,
+                n=n,
+            )
+        )
+
+
+class CommentForm(BotTrapForm):
+    """A comment for moderation, with an optional name to show."""
+
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[cleaned()],
+        validators=[InputRequired(_l("Please write your comment.")), comment_length],
+    )
+    display_name = StringField(
+        _l("Name to show (optional)"),
+        filters=[cleaned(single_line=True)],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Please use at most 40 characters.")),
+        ],
+    )
+
+
+class FlagForm(FlaskForm):
+    """Report a published comment to the moderators."""
+
+    reason = RadioField(
+        _l("Why should moderators look at this comment?"),
+        choices=[
+            SelectChoice(r.value, label) for r, label in FLAG_REASON_LABELS.items()
+        ],
+        validators=[single_value, InputRequired(_l("Please choose a reason."))],
+        invalid_choice_message=_l("Please choose a reason."),
+    )

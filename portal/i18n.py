@@ -9,17 +9,29 @@ from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.models import Commitment, Phrasing, Status, Unit
+from portal.models import CommentStatus, Commitment, Phrasing, Status, Unit
 
 LANG_COOKIE = "lang"
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+# The language a comment is written in, named in the reader's language.
+WRITTEN_IN = {"zh": _l("Chinese"), "en": _l("English")}
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
     Status.IN_PROGRESS: _l("In progress"),
     Status.ACHIEVED: _l("Achieved"),
     Status.DELAYED: _l("Delayed"),
+}
+
+# What the author of a comment is told about it. Quarantined comments read
+# like pending ones: the bot traps must not tell a bot it was caught.
+COMMENT_STATUS_LABELS = {
+    CommentStatus.PENDING: _l("Awaiting review"),
+    CommentStatus.QUARANTINED: _l("Awaiting review"),
+    CommentStatus.PUBLISHED: _l("Published"),
+    CommentStatus.REJECTED: _l("Not published"),
+    CommentStatus.HIDDEN: _l("Hidden after reports, waiting for a moderator"),
 }
 
 # How each phrasing reads; amount is the formatted number with its unit.
@@ -61,6 +73,11 @@ def format_number(value: Decimal | int | float) -> str:
     if lang() == "zh":
         return format_decimal(value, locale="zh", group_separator=False)
     return format_decimal(value, locale="en")
+
+
+def format_average(value: float) -> str:
+    """An average rating with one decimal: 3.8."""
+    return format_decimal(round(value, 1), format="0.0", locale=lang())
 
 
 def format_quantity(value: Decimal, unit: Unit | None) -> str:

@@ -26,6 +26,7 @@ COMMITMENT = {
     "required": [
         "code", "report_year", "url", "area", "topic", "title", "summary",
         "quote_zh", "target", "baseline_2024", "status", "latest_progress",
+        "rating",
     ],
     "properties": {
         "code": {
@@ -81,6 +82,19 @@ COMMITMENT = {
                 "status": STATUS,
                 "note": BILINGUAL,
                 "demonstration": {"type": "boolean"},
+            },
+        },
+        "rating": {
+            "type": "object",
+            "description": "Residents' ratings (1 very dissatisfied to 5 very "
+            "satisfied); bot-trapped ratings are not counted.",
+            "properties": {
+                "average": {"type": ["number", "null"]},
+                "count": {"type": "integer"},
+                "distribution": {
+                    "type": "object",
+                    "properties": {s: {"type": "integer"} for s in "12345"},
+                },
             },
         },
     },

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import format_date
 
 from portal import i18n
+from portal.extensions import db
+from portal.forms import SCORE_LABELS
+from portal.services import settings
 from portal.services.commitments import progress_percent
 from portal.views.pages import ELDER_COOKIE
 
@@ -30,13 +33,24 @@ def _context() -> dict:
         "other_html_lang": i18n.HTML_LANG[other],
         "elder": request.cookies.get(ELDER_COOKIE) == "1",
         "here": _here_without_lang(),
+        "demo_data": settings.demo_data_present(db.session),
         "lang_in_url": request.args.get("lang") == lang,
     }
 
 
+def _keep_lang_in_links(endpoint: str, values: dict) -> None:
+    """A reader who came by a ?lang= link stays in that language on every link."""
+    if endpoint == "static" or "lang" in values or not request:
+        return
+    chosen = request.args.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        values["lang"] = chosen
+
+
 def register(app: Flask) -> None:
-    """Install the context processor and the template helpers."""
+    """Install the context processor, link defaults and the template helpers."""
     app.context_processor(_context)
+    app.url_defaults(_keep_lang_in_links)
     app.jinja_env.globals.update(
         localized=i18n.localized,
         target_text=i18n.target_text,
@@ -47,4 +61,9 @@ def register(app: Flask) -> None:
         format_quantity=i18n.format_quantity,
         progress_percent=progress_percent,
         format_date=format_date,
+        format_average=i18n.format_average,
+        score_label=lambda score: str(SCORE_LABELS[score]),
+        language_names=i18n.WRITTEN_IN,
+        comment_status=lambda status: str(i18n.COMMENT_STATUS_LABELS[status]),
+        html_langs=i18n.HTML_LANG,
     )

@@ -43,7 +43,7 @@ def make_area(session, report: Report, **values) -> Area:
     area = Area(
         **{
             "report": report,
-            "code": f"3.{n % 8 + 1}",
+            "code": f"9.{n}",
             "position": n,
             "name_zh": f"领域{n}",
             "name_en": f"Area {n}",

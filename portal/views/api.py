@@ -8,9 +8,11 @@ from flask import Blueprint, jsonify, url_for
 
 from portal.csvexport import csv_response
 from portal.extensions import db
-from portal.models import Commitment, ProgressUpdate, Unit
+from portal.models import Commitment, ProgressUpdate, RatingSummary, Unit
+from portal.models.feedback import SCORES
 from portal.openapi import openapi_document
 from portal.services import commitments as service
+from portal.services import ratings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -40,7 +42,19 @@ def _progress(commitment: Commitment, update: ProgressUpdate | None) -> dict | N
     }
 
 
-def commitment_json(c: Commitment, update: ProgressUpdate | None) -> dict:
+def _rating(summary: RatingSummary | None) -> dict:
+    counts = summary.distribution if summary else dict.fromkeys(SCORES, 0)
+    average = summary.average if summary else None
+    return {
+        "average": round(average, 2) if average is not None else None,
+        "count": summary.count if summary else 0,
+        "distribution": {str(score): n for score, n in counts.items()},
+    }
+
+
+def commitment_json(
+    c: Commitment, update: ProgressUpdate | None, summary: RatingSummary | None
+) -> dict:
     """The public fields of a commitment: an explicit list, nothing else."""
     baseline = None
     if c.baseline_value is not None:
@@ -72,32 +86,37 @@ def commitment_json(c: Commitment, update: ProgressUpdate | None) -> dict:
         "baseline_2024": baseline,
         "status": c.status.value,
         "latest_progress": _progress(c, update),
+        "rating": _rating(summary),
     }
 
 
-def _all() -> list[tuple[Commitment, ProgressUpdate | None]]:
+def _all() -> list[tuple[Commitment, ProgressUpdate | None, RatingSummary | None]]:
     session = db.session
     report = service.current_report(session)
     if report is None:
         return []
     items = service.all_commitments(session, report)
     updates = service.latest_updates(session, items)
-    return [(c, updates.get(c.id)) for c in items]
+    totals = ratings.summaries(session, [c.id for c in items])
+    return [(c, updates.get(c.id), totals.get(c.id)) for c in items]
 
 
 @bp.get("/commitments")
 def commitments():
     """Every commitment of the current report."""
-    items = [commitment_json(c, u) for c, u in _all()]
+    items = [commitment_json(*row) for row in _all()]
     return jsonify({"count": len(items), "commitments": items})
 
 
 @bp.get("/commitments/<code>")
 def commitment(code: str):
     """One commitment by its code."""
-    c = service.get_commitment_or_404(db.session, code)
-    update = service.latest_updates(db.session, [c]).get(c.id)
-    return jsonify(commitment_json(c, update))
+    session = db.session
+    c = service.get_commitment_or_404(session, code)
+    update = service.latest_updates(session, [c]).get(c.id)
+    return jsonify(
+        commitment_json(c, update, ratings.summaries(session, [c.id]).get(c.id))
+    )
 
 
 CSV_HEADER = (
@@ -106,7 +125,8 @@ CSV_HEADER = (
     "target_value", "target_unit_zh", "target_unit_en", "target_phrasing",
     "baseline_2024_value", "baseline_2024_unit_zh", "baseline_2024_quote_zh",
     "status", "latest_progress_date", "latest_progress_value",
-    "latest_progress_percent", "url",
+    "latest_progress_percent", "rating_average", "rating_count",
+    "rating_1", "rating_2", "rating_3", "rating_4", "rating_5", "url",
 )  # fmt: skip
 
 
@@ -115,8 +135,8 @@ def commitments_csv():
     """The same list as the JSON, as a spreadsheet-safe CSV download."""
 
     def rows():
-        for c, u in _all():
-            data = commitment_json(c, u)
+        for c, u, summary in _all():
+            data = commitment_json(c, u, summary)
             progress = data["latest_progress"] or {}
             target_unit = c.target_unit
             yield (
@@ -128,7 +148,9 @@ def commitments_csv():
                 c.phrasing.value, _number(c.baseline_value),
                 c.baseline_unit.label_zh if c.baseline_unit else None,
                 c.baseline_quote_zh, c.status.value, progress.get("reported_on"),
-                progress.get("value"), progress.get("percent"), data["url"],
+                progress.get("value"), progress.get("percent"),
+                data["rating"]["average"], data["rating"]["count"],
+                *data["rating"]["distribution"].values(), data["url"],
             )  # fmt: skip
 
     return csv_response("commitments.csv", CSV_HEADER, rows())

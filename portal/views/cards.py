@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from portal.extensions import db
-from portal.forms import CONTROL_CHARACTERS, SEARCH_MAX_LENGTH, FilterForm
+from portal.forms import (
+    CONTROL_CHARACTERS,
+    SEARCH_MAX_LENGTH,
+    CommentForm,
+    FilterForm,
+    FlagForm,
+    RatingForm,
+)
 from portal.i18n import localized
+from portal.residents import resident_key
+from portal.services import comments, ratings
 from portal.services import commitments as service
 
 bp = Blueprint("cards", __name__)
@@ -34,6 +43,7 @@ def index():
     if page.page > page.pages:
         filters = service.Filters(**{**filters.__dict__, "page": page.pages})
         page = service.search_commitments(session, report, filters, per_page)
+    ids = [c.id for c in page.items]
     updates = service.latest_updates(session, page.items)
     return (
         render_template(
@@ -43,6 +53,8 @@ def index():
             filters=filters,
             page=page,
             updates=updates,
+            summaries=ratings.summaries(session, ids),
+            comment_counts=comments.comment_counts(session, ids),
         ),
         status,
     )
@@ -50,12 +62,31 @@ def index():
 
 @bp.get("/c/<code>")
 def detail(code: str):
-    """One commitment: its target, the report's words, status and progress."""
-    commitment = service.get_commitment_or_404(db.session, code)
+    """One commitment: its target, the report's words, status, progress, feedback."""
+    return render_commitment(service.get_commitment_or_404(db.session, code))
+
+
+def render_commitment(commitment, *, rating_form=None, comment_form=None, status=200):
+    """The commitment page, with feedback forms as sent back when they had errors."""
+    session = db.session
+    key = resident_key()
+    thread = comments.visible_comments(session, commitment, key)
     updates = commitment.updates
-    return render_template(
-        "cards/detail.html",
-        commitment=commitment,
-        updates=updates,
-        latest=updates[0] if updates else None,
+    return (
+        render_template(
+            "cards/detail.html",
+            commitment=commitment,
+            updates=updates,
+            latest=updates[0] if updates else None,
+            summary=ratings.summaries(session, [commitment.id]).get(commitment.id),
+            my_score=ratings.resident_scores(session, key, [commitment.id]).get(
+                commitment.id
+            ),
+            thread=thread,
+            my_key=key,
+            rating_form=rating_form or RatingForm(),
+            comment_form=comment_form or CommentForm(),
+            flag_form=FlagForm(),
+        ),
+        status,
     )

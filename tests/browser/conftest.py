@@ -38,7 +38,15 @@ def _require(condition: bool, why: str) -> None:
 def live_server(tmp_path_factory):
     """The portal with the shipped report, served from a thread on a free port."""
     path = tmp_path_factory.mktemp("live") / "portal.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "browser"})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{path}",
+            "SECRET_KEY": "browser",
+            # A test types faster than a person; the bot traps are tested elsewhere.
+            "COMMENT_MIN_SECONDS": 0,
+            "RATING_MIN_SECONDS": 0,
+        }
+    )
     with app.app_context():
         upgrade_database()
         load_report(db.session, reportdata.load(Config.REPORT_DATA_FILE))

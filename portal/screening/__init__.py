@@ -1,0 +1,1 @@
+"""Screening of residents' text: canonical form and masking of personal data."""

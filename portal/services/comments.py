@@ -1,0 +1,150 @@
+"""Residents' comments and flags: stored masked, shown only once published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
+from portal.screening.language import detect_language
+from portal.screening.pii import mask_personal_data
+from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A stored comment and the kinds of personal data masked in it."""
+
+    comment: Comment
+    masked: frozenset[str]
+
+
+def submit_comment(
+    session: Session,
+    commitment: Commitment,
+    *,
+    resident_key: str,
+    body: str,
+    display_name: str | None,
+    network_key: str | None,
+    quarantined: bool = False,
+) -> Submitted:
+    """Store a comment for moderation, with personal data masked first.
+
+    `body` and `display_name` are already cleaned (see portal.screening.text).
+    """
+    masked_body = mask_personal_data(body)
+    masked_name = mask_personal_data(display_name) if display_name else None
+    kinds = masked_body.kinds | (masked_name.kinds if masked_name else frozenset())
+    comment = Comment(
+        commitment_id=commitment.id,
+        resident_key=resident_key,
+        display_name=masked_name.text if masked_name else None,
+        body=masked_body.text,
+        lang=detect_language(masked_body.text),
+        status=CommentStatus.QUARANTINED if quarantined else CommentStatus.PENDING,
+        masked=",".join(sorted(kinds)),
+        network_key=network_key,
+    )
+
+    def work() -> Comment:
+        session.add(comment)
+        session.flush()
+        return comment
+
+    return Submitted(in_transaction(session, work), kinds)
+
+
+def visible_comments(
+    session: Session, commitment: Commitment, resident_key: str | None
+) -> list[Comment]:
+    """What a reader sees in a thread: published and hidden comments, plus their own
+    comments awaiting review. Oldest first, as a conversation reads."""
+    shown = Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.HIDDEN))
+    if resident_key:
+        own = (Comment.resident_key == resident_key) & Comment.status.in_(
+            (CommentStatus.PENDING, CommentStatus.QUARANTINED)
+        )
+        shown = shown | own
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.commitment_id == commitment.id, shown)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def comment_counts(session: Session, commitment_ids: list[int]) -> dict[int, int]:
+    """Published comments per commitment."""
+    if not commitment_ids:
+        return {}
+    rows = session.execute(
+        select(Comment.commitment_id, func.count())
+        .where(
+            Comment.commitment_id.in_(commitment_ids),
+            Comment.status == CommentStatus.PUBLISHED,
+        )
+        .group_by(Comment.commitment_id)
+    )
+    return {key: value for key, value in rows}
+
+
+class NotFlaggable(Exception):
+    """Only published comments can be flagged."""
+
+
+def flag_comment(
+    session: Session,
+    comment_id: int,
+    *,
+    resident_key: str,
+    reason: FlagReason,
+    threshold: int,
+) -> None:
+    """Record one resident's flag; enough distinct flags hide the comment."""
+
+    def work() -> None:
+        comment = session.get(Comment, comment_id)
+        if comment is None or comment.status not in (
+            CommentStatus.PUBLISHED,
+            CommentStatus.HIDDEN,
+        ):
+            raise NotFlaggable
+        new = session.execute(
+            insert_ignoring_duplicates(session, Flag, ["comment_id", "resident_key"])
+            .values(comment_id=comment_id, resident_key=resident_key, reason=reason)
+            .returning(Flag.id)
+        ).scalar()
+        if new is None:
+            return  # this resident flagged it before: still one flag
+        session.execute(
+            update(Comment)
+            .where(Comment.id == comment_id)
+            .values(flag_count=Comment.flag_count + 1)
+        )
+        # Compare-and-set: only a still-published comment becomes hidden.
+        session.execute(
+            update(Comment)
+            .where(
+                Comment.id == comment_id,
+                Comment.status == CommentStatus.PUBLISHED,
+                Comment.flag_count >= threshold,
+            )
+            .values(status=CommentStatus.HIDDEN)
+        )
+
+    return in_transaction(session, work)
+
+
+def resident_comments(session: Session, resident_key: str) -> list[Comment]:
+    """Everything this resident wrote, newest first, with its commitment."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.resident_key == resident_key)
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+        )
+    )

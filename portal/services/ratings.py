@@ -1,0 +1,162 @@
+"""Residents' ratings: one per resident and commitment, with totals kept in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.models import Commitment, Rating, RatingChange, RatingSummary
+from portal.models.feedback import SCORES
+from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+
+
+@dataclass(frozen=True)
+class RatingOutcome:
+    """What rating did: the score before (None for a first rating)."""
+
+    previous: int | None
+    score: int
+
+
+def rate(
+    session: Session,
+    commitment: Commitment,
+    resident_key: str,
+    score: int,
+    *,
+    quarantined: bool = False,
+) -> RatingOutcome:
+    """Record or change a resident's rating, its history and the totals at once.
+
+    The unique constraint decides who was first; there is no check-then-insert.
+    """
+    if score not in SCORES:
+        raise ValueError(f"score {score!r} is not 1-5")
+
+    def work() -> RatingOutcome:
+        now = utcnow()
+        new_id = session.execute(
+            insert_ignoring_duplicates(
+                session, Rating, ["commitment_id", "resident_key"]
+            )
+            .values(
+                commitment_id=commitment.id,
+                resident_key=resident_key,
+                score=score,
+                quarantined=quarantined,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Rating.id)
+        ).scalar()
+        previous, counted_before = None, False
+        if new_id is None:
+            rating = session.execute(
+                select(Rating)
+                .where(
+                    Rating.commitment_id == commitment.id,
+                    Rating.resident_key == resident_key,
+                )
+                .with_for_update()
+            ).scalar_one()
+            previous, counted_before = rating.score, not rating.quarantined
+            if (rating.score, rating.quarantined) == (score, quarantined):
+                return RatingOutcome(previous, score)
+            rating.score, rating.quarantined, rating.updated_at = (
+                score,
+                quarantined,
+                now,
+            )
+            new_id = rating.id
+        session.add(
+            RatingChange(
+                rating_id=new_id,
+                commitment_id=commitment.id,
+                old_score=previous,
+                new_score=score,
+                quarantined=quarantined,
+                changed_at=now,
+            )
+        )
+        if counted_before:
+            _adjust_summary(session, commitment.id, previous, -1)
+        if not quarantined:
+            _adjust_summary(session, commitment.id, score, +1)
+        return RatingOutcome(previous, score)
+
+    return in_transaction(session, work)
+
+
+def _adjust_summary(
+    session: Session, commitment_id: int, score: int, delta: int
+) -> None:
+    """Add or take away one rating in the totals, in the caller's transaction."""
+    session.execute(
+        insert_ignoring_duplicates(session, RatingSummary, ["commitment_id"]).values(
+            commitment_id=commitment_id, count=0, total=0, n1=0, n2=0, n3=0, n4=0, n5=0
+        )
+    )
+    column = getattr(RatingSummary, f"n{score}")
+    session.execute(
+        update(RatingSummary)
+        .where(RatingSummary.commitment_id == commitment_id)
+        .values(
+            {
+                RatingSummary.count: RatingSummary.count + delta,
+                RatingSummary.total: RatingSummary.total + delta * score,
+                column: column + delta,
+            }
+        )
+    )
+
+
+def summaries(session: Session, commitment_ids: list[int]) -> dict[int, RatingSummary]:
+    """The rating totals of these commitments (absent when nobody rated yet)."""
+    if not commitment_ids:
+        return {}
+    rows = session.scalars(
+        select(RatingSummary).where(RatingSummary.commitment_id.in_(commitment_ids))
+    )
+    return {row.commitment_id: row for row in rows}
+
+
+def resident_scores(
+    session: Session, resident_key: str | None, commitment_ids: list[int]
+) -> dict[int, int]:
+    """This resident's own scores for these commitments."""
+    if not resident_key or not commitment_ids:
+        return {}
+    rows = session.execute(
+        select(Rating.commitment_id, Rating.score).where(
+            Rating.resident_key == resident_key,
+            Rating.commitment_id.in_(commitment_ids),
+        )
+    )
+    return {key: value for key, value in rows}
+
+
+def recount(session: Session) -> dict[int, dict[int, int]]:
+    """Counted ratings per commitment and score, straight from the rating rows."""
+    rows = session.execute(
+        select(Rating.commitment_id, Rating.score, func.count())
+        .where(Rating.quarantined.is_(False))
+        .group_by(Rating.commitment_id, Rating.score)
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for commitment_id, score, n in rows:
+        counts.setdefault(commitment_id, dict.fromkeys(SCORES, 0))[score] = n
+    return counts
+
+
+def resident_ratings(session: Session, resident_key: str) -> list[Rating]:
+    """Every rating this resident gave, newest first, with its commitment."""
+    return list(
+        session.scalars(
+            select(Rating)
+            .where(Rating.resident_key == resident_key)
+            .order_by(Rating.updated_at.desc(), Rating.id.desc())
+        )
+    )

@@ -1,0 +1,35 @@
+"""Site-wide settings stored in the database."""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models import Setting
+
+DEMO_DATA = "demo_data"
+
+
+def get(session: Session, key: str) -> str | None:
+    """The stored value of a setting, or None."""
+    return session.scalar(select(Setting.value).where(Setting.key == key))
+
+
+def put(session: Session, key: str, value: str | None) -> None:
+    """Store (or with None remove) a setting, in the caller's transaction."""
+    row = session.get(Setting, key)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def demo_data_present(session: Session) -> bool:
+    """Whether demonstration data is loaded; every page says so when it is."""
+    if "demo_data" not in g:
+        g.demo_data = get(session, DEMO_DATA) == "1"
+    return g.demo_data

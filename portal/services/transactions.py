@@ -1,0 +1,61 @@
+"""Running one use case as one short transaction, retried when the database is busy."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+# SQLite: "database is locked"/"busy"; PostgreSQL: deadlock or serialization
+# failure. Each is safe to retry from the start, nothing having been committed.
+RETRYABLE = (
+    "database is locked",
+    "database is busy",
+    "deadlock",
+    "could not serialize",
+)
+
+
+def _retryable(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return any(marker in text for marker in RETRYABLE)
+
+
+def in_transaction(session: Session, work: Callable[[], T], attempts: int = 6) -> T:
+    """Run work() and commit; on a busy database roll back and run it again."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except OperationalError as error:
+            session.rollback()
+            if attempt == attempts - 1 or not _retryable(error):
+                raise
+            time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def insert_ignoring_duplicates(session: Session, model, index_elements: list[str]):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(
+            index_elements=index_elements
+        )
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing(
+            index_elements=index_elements
+        )
+    return insert(model)

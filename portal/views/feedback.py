@@ -1,0 +1,163 @@
+"""Residents' feedback: rate, comment, flag, and "my feedback"."""
+
+from __future__ import annotations
+
+from babel.lists import format_list
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from portal.extensions import db, limiter
+from portal.forms import CommentForm, FlagForm, RatingForm
+from portal.limits import per_network, per_resident, setting
+from portal.models import Comment, FlagReason
+from portal.residents import network_key, resident_key
+from portal.services import comments, ratings
+from portal.services.commitments import get_commitment_or_404
+from portal.views.cards import render_commitment
+
+bp = Blueprint("feedback", __name__)
+
+MASKED_MESSAGES = {
+    "mobile": lambda: _("a mobile number"),
+    "id_number": lambda: _("an ID card number"),
+    "email": lambda: _("an e-mail address"),
+    "bank_card": lambda: _("a bank card number"),
+}
+
+
+def _back_to(code: str, anchor: str):
+    return redirect(url_for("cards.detail", code=code, _anchor=anchor), code=303)
+
+
+@bp.post("/c/<code>/rating")
+@limiter.limit(setting("LIMIT_RATING_RESIDENT"), key_func=per_resident)
+@limiter.limit(setting("LIMIT_RATING_NETWORK"), key_func=per_network)
+def rate(code: str):
+    """Record or change this resident's rating of a commitment."""
+    session = db.session
+    commitment = get_commitment_or_404(session, code)
+    form = RatingForm()
+    if not form.validate():
+        return render_commitment(commitment, rating_form=form, status=400)
+    outcome = ratings.rate(
+        session,
+        commitment,
+        resident_key(create=True),
+        int(form.score.data),
+        quarantined=form.looks_automated(current_app.config["RATING_MIN_SECONDS"]),
+    )
+    if outcome.previous is None:
+        flash(_("Thank you. Your rating is saved."), "success")
+    else:
+        flash(_("Your rating is changed. Thank you."), "success")
+    return _back_to(code, "feedback-message")
+
+
+@bp.post("/c/<code>/comments")
+@limiter.limit(setting("LIMIT_COMMENT_RESIDENT"), key_func=per_resident)
+@limiter.limit(setting("LIMIT_COMMENT_NETWORK"), key_func=per_network)
+def comment(code: str):
+    """Store a comment for moderation and show it to its author at once."""
+    session = db.session
+    commitment = get_commitment_or_404(session, code)
+    form = CommentForm()
+    if not form.validate():
+        return render_commitment(commitment, comment_form=form, status=400)
+    submitted = comments.submit_comment(
+        session,
+        commitment,
+        resident_key=resident_key(create=True),
+        body=form.body.data,
+        display_name=form.display_name.data or None,
+        network_key=network_key(),
+        quarantined=form.looks_automated(current_app.config["COMMENT_MIN_SECONDS"]),
+    )
+    flash(
+        _("Thank you. Your comment will appear once a moderator has reviewed it."),
+        "success",
+    )
+    if submitted.masked:
+        kinds = format_list(
+            [MASKED_MESSAGES[k]() for k in sorted(submitted.masked)],
+            locale=get_locale(),
+        )
+        flash(
+            _(
+                "To protect you, we hid %(kinds)s in your comment before saving it.",
+                kinds=kinds,
+            ),
+            "notice",
+        )
+    return _back_to(code, "feedback-message")
+
+
+@bp.post("/comments/<int:comment_id>/flag")
+@limiter.limit(setting("LIMIT_FLAG_RESIDENT"), key_func=per_resident)
+@limiter.limit(setting("LIMIT_FLAG_NETWORK"), key_func=per_network)
+def flag(comment_id: int):
+    """Report a published comment; enough reports hide it for a moderator."""
+    session = db.session
+    form = FlagForm()
+    target = session.get(Comment, comment_id)
+    if target is None:
+        abort(404)
+    code = target.commitment.code
+    if not form.validate():
+        flash(_("Please choose a reason for your report."), "error")
+        return _back_to(code, f"comment-{comment_id}")
+    try:
+        comments.flag_comment(
+            session,
+            comment_id,
+            resident_key=resident_key(create=True),
+            reason=FlagReason(form.reason.data),
+            threshold=current_app.config["FLAG_HIDE_THRESHOLD"],
+        )
+    except comments.NotFlaggable:
+        abort(404)
+    flash(_("Thank you. Moderators will look at this comment."), "success")
+    return _back_to(code, "feedback-message")
+
+
+@bp.get("/me")
+def mine():
+    """This browser's ratings and comments, with where each stands."""
+    key = resident_key()
+    session = db.session
+    response = make_response(
+        render_template(
+            "feedback/mine.html",
+            my_ratings=ratings.resident_ratings(session, key) if key else [],
+            my_comments=comments.resident_comments(session, key) if key else [],
+        )
+    )
+    # One resident's page: never kept by a shared cache or the browser's.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def csrf_failed():
+    """A feedback form sent with a missing or stale token: show it again, kept."""
+    code = (request.view_args or {}).get("code")
+    if code is None:
+        return None
+    commitment = get_commitment_or_404(db.session, code)
+    form_class = RatingForm if request.endpoint == "feedback.rate" else CommentForm
+    form = form_class()
+    form.validate()
+    form.form_errors.append(
+        _("This form was open for too long. Please check it and send it again.")
+    )
+    kind = "rating_form" if form_class is RatingForm else "comment_form"
+    return render_commitment(commitment, status=400, **{kind: form})
