@@ -39,21 +39,25 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal.extensions import babel, csrf, db, limiter
+    from portal.extensions import babel, csrf, db, limiter, login_manager
     from portal.i18n import select_locale
     from portal.residents import register_residents
+    from portal.views.staff import load_staff_member
 
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_staff_member)
+    login_manager.login_view = "staff.sign_in"
     register_residents(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import api, cards, feedback, pages
+    from portal.views import api, cards, feedback, moderation, pages, staff
 
-    for module in (cards, feedback, pages, api):
+    for module in (cards, feedback, pages, api, staff, moderation):
         app.register_blueprint(module.bp)
 
 

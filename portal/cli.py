@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -14,8 +16,12 @@ from sqlalchemy.engine import make_url
 
 from portal import reportdata
 from portal.config import ROOT
+from portal.demo import demo
 from portal.extensions import db
+from portal.models import Role
+from portal.services import staff
 from portal.services.reports import InvalidReportData, load_report
+from portal.services.screening import seed_word_lists
 
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
@@ -56,12 +62,54 @@ def init_db() -> None:
         raise click.ClickException(
             "The report data file has errors:\n" + "\n".join(exc.errors)
         ) from exc
+    if words := seed_word_lists(db.session):
+        click.echo(f"Copied {words} entries of the shipped screening word lists.")
     if report is None:
         click.echo(f"The {data.report['year']} report is already loaded.")
     else:
         click.echo(
             f"Loaded the {report.year} report: {len(data.commitments)} commitments."
         )
+
+
+@click.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="What the account may do.",
+)
+@click.option("--department", default=None, help="An official's department.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of a prompt.",
+)
+@with_appcontext
+def create_user(
+    username: str, role: str, department: str | None, password_stdin: bool
+) -> None:
+    """Create a staff account (the first administrator is made this way)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # Messages in the terminal's language (LANG), through the app's catalogues.
+    language = "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+    try:
+        with current_app.test_request_context(query_string={"lang": language}):
+            user = staff.create_user(
+                db.session, username, password, Role(role), department=department
+            )
+    except staff.StaffError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    click.echo(f"Created {user.role.value} {user.username}.")
 
 
 def babel(*args: str) -> None:
@@ -116,3 +164,5 @@ def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
     app.cli.add_command(init_db)
     app.cli.add_command(translate)
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -51,6 +51,16 @@ class Config:
     LIMIT_FLAG_RESIDENT = "10/minute;20/day"
     LIMIT_FLAG_NETWORK = "200/hour"
 
+    # Staff sessions: ended after this long without a request, and after this
+    # long in any case (see SECURITY.md SESS-03).
+    STAFF_IDLE_MINUTES = 30
+    STAFF_SESSION_HOURS = 12
+    LIMIT_SIGN_IN_NETWORK = "6/minute;30/hour"
+    LIMIT_SIGN_IN_USERNAME = "5/minute;20/hour"
+    # "pre": comments wait for a moderator before anyone sees them (default);
+    # "post": clean comments appear at once and are reviewed afterwards.
+    MODERATION_MODE = "pre"
+
     # The report the site carries when the database is empty.
     REPORT_DATA_FILE = str(
         Path(__file__).resolve().parent / "data" / "beiguan-2025.yaml"

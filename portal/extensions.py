@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Database
@@ -10,5 +11,6 @@ from portal.limits import per_network
 babel = Babel()
 csrf = CSRFProtect()
 db = Database()
+login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (memory, or Redis when configured).
 limiter = Limiter(key_func=per_network)

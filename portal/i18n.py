@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 from flask import current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.models import CommentStatus, Commitment, Phrasing, Status, Unit
@@ -33,6 +35,53 @@ COMMENT_STATUS_LABELS = {
     CommentStatus.REJECTED: _l("Not published"),
     CommentStatus.HIDDEN: _l("Hidden after reports, waiting for a moderator"),
 }
+
+# What automatic screening found on a comment, as the moderator reads it.
+SCREENING_LABELS = {
+    "sensitive": _l("Sensitive words"),
+    "personal_data": _l("Personal data masked"),
+    "links": _l("Links"),
+    "repetitive": _l("Repetitive text"),
+    "burst": _l("Many comments in a short time"),
+    "duplicate": _l("Same text sent before"),
+    "bot": _l("Bot traps"),
+    "flagged": _l("Flagged by residents"),
+}
+
+PERSONAL_DATA_KINDS = {
+    "mobile": _l("mobile number"),
+    "id_number": _l("ID card number"),
+    "email": _l("e-mail address"),
+    "bank_card": _l("bank card number"),
+}
+
+
+def screening_explanation(finding: dict) -> str:
+    """What a screening finding means, in one line for the moderator."""
+    label = finding.get("label")
+    if label == "sensitive":
+        return _("Listed words: %(words)s", words=", ".join(finding.get("words", [])))
+    if label == "personal_data":
+        kinds = [str(PERSONAL_DATA_KINDS.get(k, k)) for k in finding.get("kinds", [])]
+        return _("Hidden before storing: %(kinds)s", kinds=", ".join(kinds))
+    if label == "links":
+        return ngettext("%(num)s link", "%(num)s links", finding.get("count", 0))
+    if label == "burst":
+        return _(
+            "%(n)s comments from this resident or network in 10 minutes",
+            n=finding.get("count", 0),
+        )
+    if label == "duplicate":
+        return _(
+            "The same text came from %(n)s residents recently",
+            n=finding.get("residents", 1),
+        )
+    if label == "bot":
+        return _("The hidden field was filled in or the form was sent too fast")
+    if label == "repetitive":
+        return _("Mostly the same characters repeated")
+    return ""
+
 
 # How each phrasing reads; amount is the formatted number with its unit.
 PHRASING_TEXT = {
@@ -128,3 +177,10 @@ def report_section(area_code: str) -> str:
 def status_label(status: Status) -> str:
     """The status in the reader's language."""
     return str(STATUS_LABELS[Status(status)])
+
+
+def format_month(year: int, month: int) -> str:
+    """A month as the reader writes it: 2025年6月 / June 2025."""
+    from datetime import date
+
+    return format_skeleton("yMMMM", date(year, month, 1), locale=lang())

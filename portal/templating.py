@@ -5,13 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime, format_timedelta
 
 from portal import i18n
+from portal.db import as_utc, utcnow
 from portal.extensions import db
 from portal.forms import SCORE_LABELS
 from portal.services import settings
 from portal.services.commitments import progress_percent
+from portal.staff_forms import REJECT_REASON_LABELS
 from portal.views.pages import ELDER_COOKIE
 
 
@@ -35,6 +37,7 @@ def _context() -> dict:
         "here": _here_without_lang(),
         "demo_data": settings.demo_data_present(db.session),
         "lang_in_url": request.args.get("lang") == lang,
+        "now": utcnow(),
     }
 
 
@@ -62,8 +65,17 @@ def register(app: Flask) -> None:
         progress_percent=progress_percent,
         format_date=format_date,
         format_average=i18n.format_average,
+        format_month=i18n.format_month,
         score_label=lambda score: str(SCORE_LABELS[score]),
         language_names=i18n.WRITTEN_IN,
         comment_status=lambda status: str(i18n.COMMENT_STATUS_LABELS[status]),
+        reject_reason=lambda comment: str(
+            REJECT_REASON_LABELS.get(comment.reject_reason, "")
+        ),
+        screening_explanation=i18n.screening_explanation,
+        screening_label=lambda label: str(i18n.SCREENING_LABELS.get(label, label)),
+        format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
+        as_utc=as_utc,
         html_langs=i18n.HTML_LANG,
     )

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from portal.models.audit import AuditEvent
 from portal.models.commitment import Commitment, Phrasing, ProgressUpdate, Status
 from portal.models.feedback import (
     Comment,
@@ -9,12 +10,15 @@ from portal.models.feedback import (
     Rating,
     RatingChange,
     RatingSummary,
+    RejectReason,
 )
 from portal.models.report import Area, Report, Topic, Unit
-from portal.models.setting import Setting
+from portal.models.setting import SensitiveWord, Setting
+from portal.models.staff import Role, StaffSession, StaffUser
 
 __all__ = [
     "Area",
+    "AuditEvent",
     "Comment",
     "CommentStatus",
     "Commitment",
@@ -25,8 +29,13 @@ __all__ = [
     "Rating",
     "RatingChange",
     "RatingSummary",
+    "RejectReason",
     "Report",
+    "Role",
+    "SensitiveWord",
     "Setting",
+    "StaffSession",
+    "StaffUser",
     "Status",
     "Topic",
     "Unit",

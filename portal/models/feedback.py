@@ -97,6 +97,18 @@ class CommentStatus(enum.StrEnum):
     QUARANTINED = "quarantined"
 
 
+class RejectReason(enum.StrEnum):
+    """The fixed reasons a moderator gives for not publishing a comment."""
+
+    PERSONAL_ATTACK = "personal_attack"
+    PERSONAL_DATA = "personal_data"
+    SPAM = "spam"
+    OFF_TOPIC = "off_topic"
+    UNLAWFUL = "unlawful"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
 class FlagReason(enum.StrEnum):
     """Why a resident flags a published comment."""
 
@@ -127,9 +139,22 @@ class Comment(Base):
     # Keyed hash of the sender's network (daily pepper); never the address.
     network_key: Mapped[str | None] = mapped_column(String(64))
     flag_count: Mapped[int] = mapped_column(default=0)
+    # Flags a moderator has already looked at; more than that brings it back.
+    flags_reviewed: Mapped[int] = mapped_column(default=0)
+    # In the moderation queue: new, quarantined, or flagged since last decision.
+    needs_review: Mapped[bool] = mapped_column(default=True, index=True)
+    # What automatic screening found: space-separated labels for filtering,
+    # and a JSON list of {label, detail} explanations for the moderator.
+    labels: Mapped[str] = mapped_column(String(200), default="")
+    screening: Mapped[str] = mapped_column(Text, default="[]")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    reject_reason: Mapped[RejectReason | None] = mapped_column(
+        portable_enum(RejectReason, "reject_reason")
+    )
+    decision_note: Mapped[str] = mapped_column(Text, default="")
 
     commitment: Mapped[Commitment] = relationship()
 

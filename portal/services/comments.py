@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
 from portal.screening.language import detect_language
 from portal.screening.pii import mask_personal_data
+from portal.services import screening, settings
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+
+MODERATION_MODE = "moderation_mode"
 
 
 @dataclass(frozen=True)
@@ -38,15 +42,32 @@ def submit_comment(
     masked_body = mask_personal_data(body)
     masked_name = mask_personal_data(display_name) if display_name else None
     kinds = masked_body.kinds | (masked_name.kinds if masked_name else frozenset())
+    found = screening.screen(
+        session,
+        body=masked_body.text,
+        display_name=masked_name.text if masked_name else None,
+        masked=kinds,
+        resident_key=resident_key,
+        network_key=network_key,
+        quarantined=quarantined,
+    )
+    if quarantined:
+        status = CommentStatus.QUARANTINED
+    elif moderation_mode(session) == "post" and not found.holds:
+        status = CommentStatus.PUBLISHED
+    else:
+        status = CommentStatus.PENDING
     comment = Comment(
         commitment_id=commitment.id,
         resident_key=resident_key,
         display_name=masked_name.text if masked_name else None,
         body=masked_body.text,
         lang=detect_language(masked_body.text),
-        status=CommentStatus.QUARANTINED if quarantined else CommentStatus.PENDING,
+        status=status,
         masked=",".join(sorted(kinds)),
         network_key=network_key,
+        labels=found.stored_labels(),
+        screening=found.stored_findings(),
     )
 
     def work() -> Comment:
@@ -57,12 +78,22 @@ def submit_comment(
     return Submitted(in_transaction(session, work), kinds)
 
 
+def moderation_mode(session: Session) -> str:
+    """ "pre" (wait for a moderator) or "post" (clean comments appear at once)."""
+    return (
+        settings.get(session, MODERATION_MODE) or current_app.config["MODERATION_MODE"]
+    )
+
+
 def visible_comments(
     session: Session, commitment: Commitment, resident_key: str | None
 ) -> list[Comment]:
-    """What a reader sees in a thread: published and hidden comments, plus their own
-    comments awaiting review. Oldest first, as a conversation reads."""
-    shown = Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.HIDDEN))
+    """What a reader sees in a thread, oldest first: published comments, the
+    placeholders of hidden and removed ones, and their own comments awaiting review.
+    """
+    shown = Comment.status.in_(
+        (CommentStatus.PUBLISHED, CommentStatus.HIDDEN, CommentStatus.REJECTED)
+    )
     if resident_key:
         own = (Comment.resident_key == resident_key) & Comment.status.in_(
             (CommentStatus.PENDING, CommentStatus.QUARANTINED)

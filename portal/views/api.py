@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, jsonify, url_for
 
+from portal.access import public
 from portal.csvexport import csv_response
 from portal.extensions import db
 from portal.models import Commitment, ProgressUpdate, RatingSummary, Unit
@@ -102,6 +103,7 @@ def _all() -> list[tuple[Commitment, ProgressUpdate | None, RatingSummary | None
 
 
 @bp.get("/commitments")
+@public
 def commitments():
     """Every commitment of the current report."""
     items = [commitment_json(*row) for row in _all()]
@@ -109,6 +111,7 @@ def commitments():
 
 
 @bp.get("/commitments/<code>")
+@public
 def commitment(code: str):
     """One commitment by its code."""
     session = db.session
@@ -131,6 +134,7 @@ CSV_HEADER = (
 
 
 @bp.get("/commitments.csv")
+@public
 def commitments_csv():
     """The same list as the JSON, as a spreadsheet-safe CSV download."""
 
@@ -157,6 +161,7 @@ def commitments_csv():
 
 
 @bp.get("/openapi.json")
+@public
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())

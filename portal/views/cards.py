@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from portal.access import public
 from portal.extensions import db
 from portal.forms import (
     CONTROL_CHARACTERS,
@@ -22,6 +23,7 @@ bp = Blueprint("cards", __name__)
 
 
 @bp.get("/")
+@public
 def index():
     """Every commitment of the current report as cards, filtered and sorted."""
     session = db.session
@@ -61,6 +63,7 @@ def index():
 
 
 @bp.get("/c/<code>")
+@public
 def detail(code: str):
     """One commitment: its target, the report's words, status, progress, feedback."""
     return render_commitment(service.get_commitment_or_404(db.session, code))

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.access import public
 from portal.extensions import db, limiter
 from portal.forms import CommentForm, FlagForm, RatingForm
 from portal.limits import per_network, per_resident, setting
@@ -43,6 +44,7 @@ def _back_to(code: str, anchor: str):
 @bp.post("/c/<code>/rating")
 @limiter.limit(setting("LIMIT_RATING_RESIDENT"), key_func=per_resident)
 @limiter.limit(setting("LIMIT_RATING_NETWORK"), key_func=per_network)
+@public
 def rate(code: str):
     """Record or change this resident's rating of a commitment."""
     session = db.session
@@ -67,6 +69,7 @@ def rate(code: str):
 @bp.post("/c/<code>/comments")
 @limiter.limit(setting("LIMIT_COMMENT_RESIDENT"), key_func=per_resident)
 @limiter.limit(setting("LIMIT_COMMENT_NETWORK"), key_func=per_network)
+@public
 def comment(code: str):
     """Store a comment for moderation and show it to its author at once."""
     session = db.session
@@ -105,6 +108,7 @@ def comment(code: str):
 @bp.post("/comments/<int:comment_id>/flag")
 @limiter.limit(setting("LIMIT_FLAG_RESIDENT"), key_func=per_resident)
 @limiter.limit(setting("LIMIT_FLAG_NETWORK"), key_func=per_network)
+@public
 def flag(comment_id: int):
     """Report a published comment; enough reports hide it for a moderator."""
     session = db.session
@@ -131,6 +135,7 @@ def flag(comment_id: int):
 
 
 @bp.get("/me")
+@public
 def mine():
     """This browser's ratings and comments, with where each stands."""
     key = resident_key()

@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
-from portal.extensions import csrf
+from portal.access import public
+from portal.extensions import csrf, db
 from portal.i18n import LANG_COOKIE
+from portal.services.transparency import by_month
+from portal.staff_forms import REJECT_REASON_LABELS
 
 bp = Blueprint("pages", __name__)
 
@@ -15,12 +18,24 @@ ELDER_COOKIE = "elder"
 
 
 @bp.get("/about")
+@public
 def about():
     """What the portal is, the privacy notice and the accessibility statement."""
     return render_template("pages/about.html")
 
 
-def _safe_next(target: str | None) -> str:
+@bp.get("/transparency")
+@public
+def transparency():
+    """How many comments were published and rejected each month, and why."""
+    return render_template(
+        "pages/transparency.html",
+        months=by_month(db.session),
+        reasons=REJECT_REASON_LABELS,
+    )
+
+
+def safe_next(target: str | None) -> str:
     """A same-site path to go back to; anything else goes to the home page."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return "/"
@@ -32,6 +47,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/settings")
 @csrf.exempt
+@public
 def settings():
     """Remember the reader's language or text size, then go back.
 
@@ -48,7 +64,7 @@ def settings():
         "off",
     ):
         abort(400)
-    response = redirect(_safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next")), code=303)
     options = {
         "max_age": current_app.config["PREFERENCE_COOKIE_MAX_AGE"],
         "httponly": True,

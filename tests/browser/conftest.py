@@ -35,7 +35,7 @@ def _require(condition: bool, why: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
     """The portal with the shipped report, served from a thread on a free port."""
     path = tmp_path_factory.mktemp("live") / "portal.db"
     app = create_app(
@@ -53,8 +53,15 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The address of the live portal."""
+    return live_app.url
 
 
 @pytest.fixture(scope="session")

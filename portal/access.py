@@ -1,0 +1,49 @@
+"""Who may open each page: every view declares it, and the server checks it.
+
+A test walks the URL map and fails on any view without a declared policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from portal.models import Role
+
+PUBLIC = "public"
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may open this page."""
+    view.access = PUBLIC
+    return view
+
+
+def staff(*roles: Role) -> Callable[[Callable], Callable]:
+    """Only signed-in staff with one of these roles; others are refused."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.method in ("GET", "HEAD"):
+                    return redirect(url_for("staff.sign_in", next=request.full_path))
+                abort(403)
+            if current_user.role not in roles:
+                current_app.logger.warning(
+                    "refused %s %s to staff %s (%s)",
+                    request.method,
+                    request.path,
+                    current_user.id,
+                    current_user.role,
+                )
+                abort(403)
+            return view(*args, **kwargs)
+
+        checked.access = tuple(roles)
+        return checked
+
+    return decorate

@@ -1,0 +1,124 @@
+"""The moderation queue and moderators' decisions, each in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from portal.db import utcnow
+from portal.models import (
+    Comment,
+    CommentStatus,
+    Commitment,
+    RejectReason,
+    StaffUser,
+)
+from portal.services import audit
+from portal.services.transactions import in_transaction
+
+QUEUE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a moderator narrowed the queue to; validated by the caller."""
+
+    commitment: str = ""
+    label: str = ""
+    flagged: bool = False
+
+
+def queue(session: Session, filters: QueueFilters, limit: int = QUEUE_PAGE):
+    """Comments waiting for a decision, oldest first, and how many there are."""
+    stmt = select(Comment).where(Comment.needs_review.is_(True))
+    if filters.commitment:
+        stmt = stmt.join(Comment.commitment).where(
+            Commitment.code == filters.commitment
+        )
+    if filters.label:
+        # Labels are stored space-separated with a space at each end.
+        stmt = stmt.where(Comment.labels.contains(f" {filters.label} "))
+    if filters.flagged:
+        stmt = stmt.where(Comment.flag_count > Comment.flags_reviewed)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = session.scalars(
+        stmt.options(joinedload(Comment.commitment))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(limit)
+    ).all()
+    return list(items), total
+
+
+class AlreadyDecided(Exception):
+    """Another moderator decided this comment first."""
+
+    def __init__(self, comment: Comment) -> None:
+        super().__init__(f"comment {comment.id} was already decided")
+        self.comment = comment
+
+
+class CannotModerate(Exception):
+    """The decision is not allowed (e.g. "other" without a note)."""
+
+
+def decide(
+    session: Session,
+    comment_id: int,
+    moderator: StaffUser,
+    *,
+    approve: bool,
+    reason: RejectReason | None = None,
+    note: str = "",
+) -> Comment:
+    """Publish or reject a comment waiting for review; the first moderator wins.
+
+    Compare-and-set on needs_review: a second moderator's decision changes
+    nothing and raises AlreadyDecided with what the first one did.
+    """
+    note = note.strip()
+    if not approve and reason is None:
+        raise CannotModerate("a rejection needs a reason")
+    if reason == RejectReason.OTHER and not note:
+        raise CannotModerate("the reason 'other' needs a note")
+
+    def work() -> Comment:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            raise LookupError(comment_id)
+        before = {"status": comment.status.value}
+        status = CommentStatus.PUBLISHED if approve else CommentStatus.REJECTED
+        changed = session.execute(
+            update(Comment)
+            .where(Comment.id == comment_id, Comment.needs_review.is_(True))
+            .values(
+                status=status,
+                needs_review=False,
+                flags_reviewed=Comment.flag_count,
+                decided_at=utcnow(),
+                decided_by_id=moderator.id,
+                reject_reason=None if approve else reason,
+                decision_note=note,
+            )
+        ).rowcount
+        session.refresh(comment)
+        if not changed:
+            raise AlreadyDecided(comment)
+        audit.record(
+            session,
+            moderator,
+            "comment.approve" if approve else "comment.reject",
+            comment,
+            before=before,
+            after={"status": status.value},
+            reason=(reason.value if reason else "") + (f": {note}" if note else ""),
+        )
+        return comment
+
+    return in_transaction(session, work)
+
+
+def waiting_count(session: Session) -> int:
+    """How many comments wait for a moderator."""
+    return session.scalar(select(func.count()).where(Comment.needs_review.is_(True)))

@@ -1,0 +1,143 @@
+"""Staff accounts: creating them, signing in and out, and server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from portal.db import as_utc, utcnow
+from portal.models import Role, StaffSession, StaffUser
+from portal.services import audit
+from portal.services.passwords import (
+    hash_password,
+    hasher,
+    password_problems,
+    verify_password,
+)
+
+# After this many failures in a row an account is locked for a while; the lock
+# doubles with every further ten failures, up to a day.
+LOCK_AFTER_FAILURES = 10
+FIRST_LOCK = timedelta(minutes=15)
+LONGEST_LOCK = timedelta(days=1)
+
+
+class StaffError(Exception):
+    """A staff account change that cannot be made; `problems` says why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    department: str | None = None,
+    actor: StaffUser | None = None,
+) -> StaffUser:
+    """Add a staff member, refusing weak passwords and taken usernames."""
+    username = username.strip().casefold()
+    problems = password_problems(password, username, role)
+    if not username or len(username) > 40:
+        problems.append(_("Use a username of 1 to 40 characters."))
+    if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+        problems.append(_("This username is taken."))
+    if problems:
+        raise StaffError(problems)
+    user = StaffUser(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        department=department,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "staff.create",
+        user,
+        after={"username": username, "role": role.value, "department": department},
+    )
+    session.commit()
+    return user
+
+
+def sign_in(session: Session, username: str, password: str) -> str | None:
+    """A new session token for the right password, else None (same for every cause).
+
+    Unknown users, wrong passwords and locked accounts look alike to the caller.
+    """
+    now = utcnow()
+    user = session.scalar(
+        select(StaffUser).where(StaffUser.username == username.strip().casefold())
+    )
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_active:
+        return None
+    if user.locked_until and as_utc(user.locked_until) > now:
+        return None
+    if not valid:
+        user.failed_logins += 1
+        if user.failed_logins % LOCK_AFTER_FAILURES == 0:
+            doublings = user.failed_logins // LOCK_AFTER_FAILURES - 1
+            user.locked_until = now + min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)
+            current_app.logger.warning("staff account %s locked", user.id)
+        session.commit()
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(token_hash=_token_hash(token), user=user))
+    session.commit()
+    return token
+
+
+def load_session(session: Session, token: str) -> StaffUser | None:
+    """The staff member of a live session; expired sessions are ended here."""
+    row = session.get(StaffSession, _token_hash(token))
+    if row is None:
+        return None
+    now = utcnow()
+    config = current_app.config
+    idle = now - as_utc(row.last_seen_at)
+    age = now - as_utc(row.created_at)
+    if (
+        not row.user.is_active
+        or idle > timedelta(minutes=config["STAFF_IDLE_MINUTES"])
+        or age > timedelta(hours=config["STAFF_SESSION_HOURS"])
+    ):
+        session.delete(row)
+        session.commit()
+        return None
+    if idle > timedelta(minutes=1):  # one write a minute, not one a request
+        row.last_seen_at = now
+        session.commit()
+    return row.user
+
+
+def sign_out(session: Session, token: str) -> None:
+    """End a session for good: a copied cookie no longer works afterwards."""
+    session.execute(
+        delete(StaffSession).where(StaffSession.token_hash == _token_hash(token))
+    )
+    session.commit()
+
+
+def count_sessions(session: Session, user: StaffUser) -> int:
+    """How many live sessions a staff member has."""
+    return session.scalar(select(func.count()).where(StaffSession.user_id == user.id))

@@ -1,0 +1,101 @@
+"""Administrators' changes to the moderation settings and the word lists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.models import SensitiveWord, StaffUser
+from portal.screening.text import clean_text
+from portal.screening.words import WordList
+from portal.services import audit, settings
+from portal.services.comments import MODERATION_MODE, moderation_mode
+from portal.services.screening import WORDLIST_VERSION
+
+
+class WordListError(Exception):
+    """The change cannot be made (duplicate or empty entry)."""
+
+
+def _bump_version(session: Session) -> None:
+    # Every process recompiles its word list when the version changes.
+    settings.put(
+        session,
+        WORDLIST_VERSION,
+        str(int(settings.get(session, WORDLIST_VERSION) or 0) + 1),
+    )
+
+
+def entries(session: Session) -> list[SensitiveWord]:
+    """Every entry, by language, kind and word."""
+    return list(
+        session.scalars(
+            select(SensitiveWord).order_by(
+                SensitiveWord.lang, SensitiveWord.allow, SensitiveWord.word
+            )
+        )
+    )
+
+
+def add_word(
+    session: Session, actor: StaffUser, word: str, lang: str, allow: bool
+) -> SensitiveWord:
+    """Add an entry; the change is in the audit log."""
+    word = clean_text(word, single_line=True)
+    try:
+        # An entry of only separators ("***") would match nothing, or everything.
+        WordList.from_entries([(word, lang)])
+    except ValueError:
+        raise WordListError("empty") from None
+    entry = SensitiveWord(word=word, lang=lang, allow=allow)
+    session.add(entry)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise WordListError("duplicate") from None
+    _bump_version(session)
+    audit.record(
+        session,
+        actor,
+        "wordlist.add",
+        entry,
+        after={"word": word, "lang": lang, "allow": allow},
+    )
+    session.commit()
+    return entry
+
+
+def remove_word(session: Session, actor: StaffUser, word_id: int) -> None:
+    """Remove an entry; the audit log keeps what it was."""
+    entry = session.get(SensitiveWord, word_id)
+    if entry is None:
+        raise WordListError("missing")
+    audit.record(
+        session,
+        actor,
+        "wordlist.remove",
+        entry,
+        before={"word": entry.word, "lang": entry.lang, "allow": entry.allow},
+    )
+    session.delete(entry)
+    _bump_version(session)
+    session.commit()
+
+
+def set_moderation_mode(session: Session, actor: StaffUser, mode: str) -> None:
+    """Switch pre- and post-moderation; recorded in the audit log."""
+    if mode not in ("pre", "post"):
+        raise ValueError(mode)
+    before = moderation_mode(session)
+    settings.put(session, MODERATION_MODE, mode)
+    audit.record(
+        session,
+        actor,
+        "settings.moderation_mode",
+        None,
+        before={"mode": before},
+        after={"mode": mode},
+    )
+    session.commit()

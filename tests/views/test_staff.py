@@ -1,0 +1,186 @@
+"""Staff sign-in: strong passwords, throttling, server-side sessions, roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.db import utcnow
+from portal.models import Role, StaffSession, StaffUser
+from portal.services import staff
+from portal.services.passwords import password_problems
+from tests.conftest import STAFF_PASSWORD
+
+
+def test_sign_in_opens_the_queue_and_sign_out_really_ends_it(app, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    assert client.get("/moderation/").status_code == 302  # to the sign-in page
+    response = sign_in(client, moderator)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/moderation/"
+    queue = client.get("/moderation/")
+    assert queue.status_code == 200
+    assert queue.headers["Cache-Control"] == "no-store"
+
+    stolen = client.get_cookie("session").value
+    page = client.get("/moderation/").get_data(as_text=True)
+    from tests.forms import hidden_fields
+
+    client.post("/staff/sign-out", data=hidden_fields(page, "/staff/sign-out"))
+    assert client.get("/moderation/").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/moderation/").status_code == 302  # the old cookie is dead
+
+
+def test_a_new_session_and_form_token_at_sign_in(app, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    from tests.forms import hidden_fields
+
+    before = hidden_fields(
+        client.get("/staff/sign-in").get_data(as_text=True), "/staff/sign-in"
+    )
+    sign_in(client, moderator)
+    page = client.get("/moderation/").get_data(as_text=True)
+    after = hidden_fields(page, "/staff/sign-out")
+    assert before["csrf_token"] != after["csrf_token"]
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(app, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    wrong = sign_in(app.test_client(), moderator, password="not the password at all")
+    ghost = StaffUser(username="nobody-here")
+    unknown = sign_in(app.test_client(), ghost)
+    assert wrong.status_code == unknown.status_code == 401
+    message = "用户名或密码不正确"
+    assert message in wrong.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+
+
+def test_ten_failures_lock_the_account_for_a_while(app, session, make_staff):
+    moderator = make_staff("moderator")
+    with app.test_request_context():
+        for _ in range(10):
+            assert (
+                staff.sign_in(session, moderator.username, "wrong password x") is None
+            )
+        # The right password does not open a locked account.
+        assert staff.sign_in(session, moderator.username, STAFF_PASSWORD) is None
+        user = session.get(StaffUser, moderator.id)
+        user.locked_until = utcnow() - timedelta(seconds=1)
+        session.commit()
+        assert staff.sign_in(session, moderator.username, STAFF_PASSWORD) is not None
+
+
+def test_sign_in_is_throttled_per_username(app, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    statuses = [
+        sign_in(client, moderator, password=f"wrong password {i}").status_code
+        for i in range(6)
+    ]
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+
+
+def test_idle_and_absolute_timeouts_end_sessions(app, session, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    sign_in(client, moderator)
+    row = session.scalar(select(StaffSession))
+    row.last_seen_at = utcnow() - timedelta(minutes=31)
+    session.commit()
+    assert client.get("/moderation/").status_code == 302
+    assert session.scalar(select(func.count()).select_from(StaffSession)) == 0
+
+    sign_in(client, moderator)
+    row = session.scalar(select(StaffSession))
+    row.created_at = utcnow() - timedelta(hours=13)
+    session.commit()
+    assert client.get("/moderation/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "role", "problem"),
+    [
+        ("short pass 1", Role.ADMINISTRATOR, "15"),
+        ("aaaaaaaaaaaaaaa", Role.MODERATOR, "different characters"),
+        ("Password1234", Role.MODERATOR, "too common"),
+        ("my-name-is-alice-ok", Role.MODERATOR, "username"),
+    ],
+)
+def test_weak_passwords_are_refused(app, password, role, problem):
+    with app.test_request_context("/?lang=en"):
+        problems = password_problems(password, "alice", role)
+    assert any(problem in p for p in problems), problems
+
+
+def test_a_good_password_passes(app):
+    with app.test_request_context("/?lang=en"):
+        assert password_problems(STAFF_PASSWORD, "alice", Role.ADMINISTRATOR) == []
+
+
+def test_users_create_command(runner, session):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Chief",
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ],
+        input=STAFF_PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalar(select(StaffUser))
+    assert user.username == "chief" and user.role == Role.ADMINISTRATOR
+    assert user.password_hash.startswith("$argon2id$")
+    weak = runner.invoke(
+        args=["users", "create", "x", "--role", "moderator", "--password-stdin"],
+        input="123456\n",
+    )
+    assert weak.exit_code != 0
+
+
+@pytest.mark.parametrize("path", ["/moderation/", "/moderation/audit"])
+def test_residents_cannot_open_staff_pages(client, path):
+    assert client.get(path).status_code == 302
+    assert client.post("/moderation/decide").status_code == 400  # no CSRF token
+
+
+def test_a_resident_with_a_token_posting_to_moderation_gets_403(client, shipped):
+    from tests.forms import hidden_fields
+
+    token = hidden_fields(
+        client.get("/c/2.1").get_data(as_text=True), "/c/2.1/comments"
+    )
+    response = client.post(
+        "/moderation/decide",
+        data={"csrf_token": token["csrf_token"], "bulk": "approve"},
+    )
+    assert response.status_code == 403
+
+
+def test_roles_are_checked_on_the_server(app, make_staff, sign_in):
+    official = make_staff("official")
+    client = app.test_client()
+    sign_in(client, official)
+    assert client.get("/moderation/").status_code == 403
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    sign_in(client, moderator)
+    assert client.get("/moderation/audit").status_code == 403
+
+
+def test_every_route_declares_who_may_open_it(app):
+    undeclared = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        and not hasattr(app.view_functions[rule.endpoint], "access")
+    ]
+    assert undeclared == []
