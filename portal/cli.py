@@ -112,6 +112,16 @@ def create_user(
     click.echo(f"Created {user.role.value} {user.username}.")
 
 
+@users.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock_user(username: str) -> None:
+    """Lift a lock after repeated failed sign-ins (recorded in the audit log)."""
+    if not staff.unlock(db.session, username):
+        raise click.ClickException(f"No staff account is called {username!r}.")
+    click.echo(f"Unlocked {username.strip().casefold()}.")
+
+
 def babel(*args: str) -> None:
     """Run one pybabel command in-process."""
     CommandLineInterface().run(["pybabel", "-q", *args])

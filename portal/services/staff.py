@@ -107,6 +107,20 @@ def sign_in(session: Session, username: str, password: str) -> str | None:
     return token
 
 
+def unlock(session: Session, username: str, actor: StaffUser | None = None) -> bool:
+    """Clear failed sign-ins and any lock; False when there is no such account."""
+    user = session.scalar(
+        select(StaffUser).where(StaffUser.username == username.strip().casefold())
+    )
+    if user is None:
+        return False
+    before = {"failed_logins": user.failed_logins, "locked": bool(user.locked_until)}
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "staff.unlock", user, before=before)
+    session.commit()
+    return True
+
+
 def load_session(session: Session, token: str) -> StaffUser | None:
     """The staff member of a live session; expired sessions are ended here."""
     row = session.get(StaffSession, _token_hash(token))

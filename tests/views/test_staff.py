@@ -76,6 +76,18 @@ def test_ten_failures_lock_the_account_for_a_while(app, session, make_staff):
         assert staff.sign_in(session, moderator.username, STAFF_PASSWORD) is not None
 
 
+def test_an_operator_can_unlock_an_account(app, runner, session, make_staff):
+    moderator = make_staff("moderator")
+    with app.test_request_context():
+        for _ in range(10):
+            staff.sign_in(session, moderator.username, "wrong password x")
+    result = runner.invoke(args=["users", "unlock", moderator.username])
+    assert result.exit_code == 0, result.output
+    with app.test_request_context():
+        assert staff.sign_in(session, moderator.username, STAFF_PASSWORD) is not None
+    assert runner.invoke(args=["users", "unlock", "nobody"]).exit_code != 0
+
+
 def test_sign_in_is_throttled_per_username(app, make_staff, sign_in):
     moderator = make_staff("moderator")
     client = app.test_client()
