@@ -28,6 +28,9 @@ class Config:
 
     PAGE_SIZE = 20
     PREFERENCE_COOKIE_MAX_AGE = 365 * 24 * 3600
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust
+    # (exactly this many); 0 when the app faces the network itself.
+    PROXY_HOPS = 0
     # Set to true when the site is served over HTTPS so cookies get Secure.
     COOKIE_SECURE = False
 
@@ -43,7 +46,9 @@ class Config:
     # Abuse limits (Flask-Limiter). Memory by default; PORTAL_REDIS_URL makes
     # several app processes share the counts.
     REDIS_URL = None
-    RATELIMIT_HEADERS_ENABLED = True
+    # Limits are not published in headers (SECURITY.md); a 429 still says
+    # when to try again (Retry-After, set by portal.errors).
+    RATELIMIT_HEADERS_ENABLED = False
     LIMIT_RATING_RESIDENT = "30/minute;300/day"
     LIMIT_RATING_NETWORK = "600/minute"
     LIMIT_COMMENT_RESIDENT = "5/minute;30/day"

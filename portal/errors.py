@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
     400: (
@@ -44,18 +54,28 @@ def _handle(error: HTTPException):
     code = error.code if error.code in MESSAGES else 500
     title, message = MESSAGES[code]
     if request.path.startswith("/api/"):
-        response = jsonify(error=str(title), message=str(message))
+        response = make_response(jsonify(error=str(title), message=str(message)))
     else:
-        response = render_template(
-            "errors/error.html", code=code, title=title, message=message
+        response = make_response(
+            render_template(
+                "errors/error.html", code=code, title=title, message=message
+            )
         )
-    return response, code
+    response.status_code = code
+    if isinstance(error, RateLimitExceeded):
+        # The longest window of the breached limit: a safe time to try again.
+        response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
+    return response
+
+
+def _limits_unavailable(error: Exception):
+    """The shared counters (Redis) are down: refuse writes rather than guess."""
+    current_app.logger.error("rate-limit storage unavailable: %s", error)
+    return _handle(ServiceUnavailable())
 
 
 def _unexpected(error: Exception):
     """Anything not an HTTP error: log it in full, show the reader a plain page."""
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.path)
     return _handle(InternalServerError())
 
@@ -72,5 +92,7 @@ def _csrf_error(error: CSRFError):
 def register_errors(app: Flask) -> None:
     """Route every HTTP error and unexpected exception to a translated page."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RedisError, _limits_unavailable)
+    app.register_error_handler(StorageError, _limits_unavailable)
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _unexpected)

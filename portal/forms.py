@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -31,17 +30,30 @@ from wtforms.validators import (
 
 from portal.i18n import STATUS_LABELS
 from portal.models import FlagReason
-from portal.screening.text import ControlCharacters, clean_text
+from portal.screening.text import (
+    ControlCharacters,
+    clean_text,
+    strip_control_characters,
+)
 from portal.services.commitments import SORTS, Filters
 
 SEARCH_MAX_LENGTH = 100
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def no_control_characters(_form, field) -> None:
-    """Refuse invisible control characters (NUL and the like) in typed text."""
-    if field.data and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError(_l("Please remove the invisible control characters."))
+def cleaned(single_line: bool = False):
+    """A WTForms filter storing the text's canonical form; bad characters fail it."""
+
+    def clean(value):
+        if value is None:
+            return None
+        try:
+            return clean_text(value, single_line=single_line)
+        except ControlCharacters:
+            raise ValueError(
+                _("Please remove the invisible control characters.")
+            ) from None
+
+    return clean
 
 
 SORT_LABELS = {
@@ -60,7 +72,8 @@ class FilterForm(FlaskForm):
 
     q = SearchField(
         _l("Search"),
-        validators=[Optional(), Length(max=SEARCH_MAX_LENGTH), no_control_characters],
+        filters=[cleaned(single_line=True)],
+        validators=[Optional(), Length(max=SEARCH_MAX_LENGTH)],
     )
     area = SelectField(_l("Area of work"), validate_choice=False)
     topic = SelectField(_l("Topic"), validate_choice=False)
@@ -130,44 +143,44 @@ def single_value(_form, field) -> None:
         raise StopValidation(_l("Please choose only one answer."))
 
 
-def cleaned(single_line: bool = False):
-    """A WTForms filter storing the text's canonical form; bad characters fail it."""
-
-    def clean(value):
-        if value is None:
-            return None
-        try:
-            return clean_text(value, single_line=single_line)
-        except ControlCharacters:
-            raise ValueError(
-                _("Please remove the invisible control characters.")
-            ) from None
-
-    return clean
+# A form older than this counts as not shown by us (its token is reused).
+STARTED_MAX_AGE = 24 * 3600
 
 
 class BotTrapForm(FlaskForm):
-    """A hidden field people leave empty, and the time the form was shown."""
+    """A hidden field people leave empty, and the time the form was shown.
+
+    `scope` (the form's name and commitment) is signed with the time, so a
+    token fetched once cannot be replayed on other forms or for ever.
+    """
 
     website = StringField(_l("Leave this field empty"))
     started = HiddenField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = f"{type(self).__name__}:{scope}"
         if not self.is_submitted():
-            self.started.data = _started_signer().sign("form").decode()
+            self.started.data = _started_signer().sign(self.scope).decode()
 
     def looks_automated(self, min_seconds: float) -> bool:
         """True when the hidden field was filled or the form came back too fast."""
         if self.website.data:
             return True
         try:
-            _value, signed_at = _started_signer().unsign(
-                self.started.data or "", return_timestamp=True
+            value, signed_at = _started_signer().unsign(
+                self.started.data or "", max_age=STARTED_MAX_AGE, return_timestamp=True
             )
         except BadSignature:
             return True
-        return (datetime.now(UTC) - signed_at).total_seconds() < min_seconds
+        age = (datetime.now(UTC) - signed_at).total_seconds()
+        return value.decode() != self.scope or age < min_seconds
+
+    def scrub(self) -> None:
+        """Drop control characters from what is sent back into the form."""
+        for field in self:
+            if isinstance(field.data, str):
+                field.data = strip_control_characters(field.data)
 
 
 class RatingForm(BotTrapForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,9 +25,6 @@ def _add_headers(response: Response) -> Response:
     if not request.path.startswith("/static/"):
         # Pages differ by the language and text-size cookies, never by visitor.
         response.vary.update(("Cookie", "Accept-Language"))
-    if session.accessed:
-        # The page carries this visitor's form token or messages.
-        response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal
 from flask import current_app, request
 from flask_babel import get_locale, ngettext
@@ -45,7 +46,6 @@ SCREENING_LABELS = {
     "burst": _l("Many comments in a short time"),
     "duplicate": _l("Same text sent before"),
     "bot": _l("Bot traps"),
-    "flagged": _l("Flagged by residents"),
 }
 
 PERSONAL_DATA_KINDS = {
@@ -56,14 +56,21 @@ PERSONAL_DATA_KINDS = {
 }
 
 
+def personal_data_kinds(kinds) -> str:
+    """Kinds of masked personal data as a list in the reader's language."""
+    names = [str(PERSONAL_DATA_KINDS.get(k, k)) for k in sorted(kinds)]
+    return format_list(names, locale=lang())
+
+
 def screening_explanation(finding: dict) -> str:
     """What a screening finding means, in one line for the moderator."""
     label = finding.get("label")
     if label == "sensitive":
-        return _("Listed words: %(words)s", words=", ".join(finding.get("words", [])))
+        words = format_list(finding.get("words", []), locale=lang())
+        return _("Listed words: %(words)s", words=words)
     if label == "personal_data":
-        kinds = [str(PERSONAL_DATA_KINDS.get(k, k)) for k in finding.get("kinds", [])]
-        return _("Hidden before storing: %(kinds)s", kinds=", ".join(kinds))
+        kinds = personal_data_kinds(finding.get("kinds", []))
+        return _("Hidden before storing: %(kinds)s", kinds=kinds)
     if label == "links":
         return ngettext("%(num)s link", "%(num)s links", finding.get("count", 0))
     if label == "burst":
@@ -172,6 +179,11 @@ def report_section(area_code: str) -> str:
         return " ".join([str(parts[0])] + [f"({p})" for p in parts[1:]])
     first, *rest = (CHINESE_NUMERALS[p] for p in parts)
     return first + "".join(f"（{p}）" for p in rest)
+
+
+def comment_status_label(status: CommentStatus) -> str:
+    """What a comment's status means, in the reader's language."""
+    return str(COMMENT_STATUS_LABELS[CommentStatus(status)])
 
 
 def status_label(status: Status) -> str:

@@ -8,9 +8,10 @@ from portal.residents import network_key, resident_key
 
 
 def per_resident() -> str:
-    """The resident's key; visitors without a cookie share their network's."""
-    key = resident_key()
-    return f"resident:{key}" if key else f"new-resident:{network_key()}"
+    """The resident's key; a first-time visitor gets theirs now, so that people
+    behind one carrier address never share a bucket (the network limit still
+    holds those who throw their cookies away)."""
+    return f"resident:{resident_key(create=True)}"
 
 
 def per_network() -> str:

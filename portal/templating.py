@@ -4,24 +4,53 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, format_timedelta
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_timedelta,
+    to_user_timezone,
+)
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n
 from portal.db import as_utc, utcnow
 from portal.extensions import db
 from portal.forms import SCORE_LABELS
+from portal.models import Report
 from portal.services import settings
-from portal.services.commitments import progress_percent
+from portal.services.commitments import current_report, progress_percent
 from portal.staff_forms import REJECT_REASON_LABELS
 from portal.views.pages import ELDER_COOKIE
 
 
 def _here_without_lang() -> str:
     """This page's path and query, less ?lang=, to come back to after a switch."""
+    if request.method != "GET":
+        # A page sent back from a form: return to the page the form was on.
+        code = (request.view_args or {}).get("code")
+        return url_for("cards.detail", code=code) if code else "/"
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     here = request.path + (f"?{urlencode(args)}" if args else "")
     return here if len(here) <= 1000 else request.path
+
+
+def _site_facts() -> tuple[Report | None, bool]:
+    """The current report and whether demo data is loaded, once per request.
+
+    A page about a database failure must still render: then neither is known.
+    """
+    if "site_facts" not in g:
+        try:
+            session = db.session
+            g.site_facts = (
+                current_report(session),
+                settings.demo_data_present(session),
+            )
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.site_facts = (None, False)
+    return g.site_facts
 
 
 def _context() -> dict:
@@ -35,7 +64,8 @@ def _context() -> dict:
         "other_html_lang": i18n.HTML_LANG[other],
         "elder": request.cookies.get(ELDER_COOKIE) == "1",
         "here": _here_without_lang(),
-        "demo_data": settings.demo_data_present(db.session),
+        "site": _site_facts()[0],
+        "demo_data": _site_facts()[1],
         "lang_in_url": request.args.get("lang") == lang,
         "now": utcnow(),
     }
@@ -64,11 +94,12 @@ def register(app: Flask) -> None:
         format_quantity=i18n.format_quantity,
         progress_percent=progress_percent,
         format_date=format_date,
+        local_day=lambda moment: to_user_timezone(as_utc(moment)).date().isoformat(),
         format_average=i18n.format_average,
         format_month=i18n.format_month,
         score_label=lambda score: str(SCORE_LABELS[score]),
         language_names=i18n.WRITTEN_IN,
-        comment_status=lambda status: str(i18n.COMMENT_STATUS_LABELS[status]),
+        comment_status=i18n.comment_status_label,
         reject_reason=lambda comment: str(
             REJECT_REASON_LABELS.get(comment.reject_reason, "")
         ),

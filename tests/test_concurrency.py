@@ -71,7 +71,7 @@ def _post(base: str, cookie: str, started: str, score: int) -> int:
 
 def _fire(served, base, cookies) -> list[int]:
     started = TimestampSigner(served.config["SECRET_KEY"], salt="form-started")
-    token = started.sign("form").decode()
+    token = started.sign("RatingForm:3.5.8").decode()
     with ThreadPoolExecutor(max_workers=32) as pool:
         return list(
             pool.map(

@@ -63,7 +63,7 @@ def test_limits_hold_across_processes_only_with_redis(
         from itsdangerous import TimestampSigner
 
         started = TimestampSigner(app.config["SECRET_KEY"], salt="form-started")
-        token = started.sign("form").decode()
+        token = started.sign("RatingForm:3.5.8").decode()
         statuses = [
             _post(bases[i % 2], cookie, token, secrets.choice(range(1, 6)))
             for i in range(8)

@@ -51,3 +51,8 @@ def clean_text(text: str, *, single_line: bool = False) -> str:
 def length(text: str) -> int:
     """Count the code points of the cleaned text, as the 2-1000 limit is meant."""
     return len(clean_text(text))
+
+
+def strip_control_characters(text: str) -> str:
+    """The text less control characters, to show refused input back harmlessly."""
+    return _CONTROL.sub("", text)

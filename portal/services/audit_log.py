@@ -26,15 +26,27 @@ class AuditFilters:
     def from_args(cls, args) -> AuditFilters:
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat(args.get(name, ""))
+                value = date.fromisoformat(args.get(name, ""))
             except ValueError:
                 return None
+            # Days at the ends of the calendar cannot be turned into a range.
+            return value if date.min < value < date.max else None
 
         def word(name: str) -> str:
             value = args.get(name, "").strip()
             return value if len(value) <= 40 and value.isprintable() else ""
 
         return cls(word("action"), word("actor"), day("since"), day("until"))
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query-string values, for the CSV link."""
+        args = {
+            "action": self.action,
+            "actor": self.actor,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+        return {k: v for k, v in args.items() if v}
 
 
 def events(session: Session, filters: AuditFilters, limit: int | None = PAGE):

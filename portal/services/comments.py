@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
 from portal.screening.language import detect_language
 from portal.screening.pii import mask_personal_data
-from portal.services import screening, settings
+from portal.services import screening
+from portal.services.moderation import moderation_mode
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
-
-MODERATION_MODE = "moderation_mode"
 
 
 @dataclass(frozen=True)
@@ -76,13 +74,6 @@ def submit_comment(
         return comment
 
     return Submitted(in_transaction(session, work), kinds)
-
-
-def moderation_mode(session: Session) -> str:
-    """ "pre" (wait for a moderator) or "post" (clean comments appear at once)."""
-    return (
-        settings.get(session, MODERATION_MODE) or current_app.config["MODERATION_MODE"]
-    )
 
 
 def visible_comments(
@@ -151,18 +142,20 @@ def flag_comment(
         ).scalar()
         if new is None:
             return  # this resident flagged it before: still one flag
+        # A new flag brings the comment back to the moderators' queue.
         session.execute(
             update(Comment)
             .where(Comment.id == comment_id)
-            .values(flag_count=Comment.flag_count + 1)
+            .values(flag_count=Comment.flag_count + 1, needs_review=True)
         )
-        # Compare-and-set: only a still-published comment becomes hidden.
+        # Compare-and-set: only a still-published comment becomes hidden, and
+        # only by flags a moderator has not already looked at.
         session.execute(
             update(Comment)
             .where(
                 Comment.id == comment_id,
                 Comment.status == CommentStatus.PUBLISHED,
-                Comment.flag_count >= threshold,
+                Comment.flag_count - Comment.flags_reviewed >= threshold,
             )
             .values(status=CommentStatus.HIDDEN)
         )

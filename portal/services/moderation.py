@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -15,10 +16,11 @@ from portal.models import (
     RejectReason,
     StaffUser,
 )
-from portal.services import audit
+from portal.services import audit, settings
 from portal.services.transactions import in_transaction
 
 QUEUE_PAGE = 50
+MODERATION_MODE = "moderation_mode"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,13 @@ class QueueFilters:
     commitment: str = ""
     label: str = ""
     flagged: bool = False
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query-string values, for links back to the same view."""
+        args = {"commitment": self.commitment, "label": self.label}
+        if self.flagged:
+            args["flagged"] = "1"
+        return {k: v for k, v in args.items() if v}
 
 
 def queue(session: Session, filters: QueueFilters, limit: int = QUEUE_PAGE):
@@ -122,3 +131,27 @@ def decide(
 def waiting_count(session: Session) -> int:
     """How many comments wait for a moderator."""
     return session.scalar(select(func.count()).where(Comment.needs_review.is_(True)))
+
+
+def moderation_mode(session: Session) -> str:
+    """ "pre" (wait for a moderator) or "post" (clean comments appear at once)."""
+    return (
+        settings.get(session, MODERATION_MODE) or current_app.config["MODERATION_MODE"]
+    )
+
+
+def set_moderation_mode(session: Session, actor: StaffUser, mode: str) -> None:
+    """Switch pre- and post-moderation; recorded in the audit log."""
+    if mode not in ("pre", "post"):
+        raise ValueError(mode)
+    before = moderation_mode(session)
+    settings.put(session, MODERATION_MODE, mode)
+    audit.record(
+        session,
+        actor,
+        "settings.moderation_mode",
+        None,
+        before={"mode": before},
+        after={"mode": mode},
+    )
+    session.commit()

@@ -60,25 +60,29 @@ class Screening:
         return json.dumps(self.findings, ensure_ascii=False)
 
 
-_cached: dict[tuple[str, str], WordList] = {}
+# (database, version) -> compiled list; replaced whole, never changed in place,
+# so threads reading it never see it half-built.
+_compiled: tuple[tuple[str, str], WordList] | None = None
 
 
 def word_list(session: Session) -> WordList:
     """The administrators' word lists, compiled once per change (per process)."""
+    global _compiled
     version = settings.get(session, WORDLIST_VERSION)
     if version is None:
         return load_default_lists()
     key = (str(session.get_bind().url), version)
-    if key not in _cached:
+    compiled = _compiled
+    if compiled is None or compiled[0] != key:
         rows = session.execute(
             select(SensitiveWord.word, SensitiveWord.lang, SensitiveWord.allow)
         ).all()
-        _cached.clear()
-        _cached[key] = WordList.from_entries(
+        words = WordList.from_entries(
             [(w, lang) for w, lang, allow in rows if not allow],
             [w for w, _lang, allow in rows if allow],
         )
-    return _cached[key]
+        compiled = _compiled = (key, words)
+    return compiled[1]
 
 
 def seed_word_lists(session: Session) -> int:

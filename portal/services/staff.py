@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.db import as_utc, utcnow
@@ -64,7 +65,11 @@ def create_user(
         department=department,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # made at the same moment by someone else
+        session.rollback()
+        raise StaffError([_("This username is taken.")]) from None
     audit.record(
         session,
         actor,
@@ -91,9 +96,15 @@ def sign_in(session: Session, username: str, password: str) -> str | None:
     if user.locked_until and as_utc(user.locked_until) > now:
         return None
     if not valid:
-        user.failed_logins += 1
-        if user.failed_logins % LOCK_AFTER_FAILURES == 0:
-            doublings = user.failed_logins // LOCK_AFTER_FAILURES - 1
+        # Counted in the database, so attempts in parallel are all counted.
+        failures = session.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user.id)
+            .values(failed_logins=StaffUser.failed_logins + 1)
+            .returning(StaffUser.failed_logins)
+        ).scalar_one()
+        if failures % LOCK_AFTER_FAILURES == 0:
+            doublings = failures // LOCK_AFTER_FAILURES - 1
             user.locked_until = now + min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)
             current_app.logger.warning("staff account %s locked", user.id)
         session.commit()
@@ -150,8 +161,3 @@ def sign_out(session: Session, token: str) -> None:
         delete(StaffSession).where(StaffSession.token_hash == _token_hash(token))
     )
     session.commit()
-
-
-def count_sessions(session: Session, user: StaffUser) -> int:
-    """How many live sessions a staff member has."""
-    return session.scalar(select(func.count()).where(StaffSession.user_id == user.id))

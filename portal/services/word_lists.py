@@ -1,4 +1,4 @@
-"""Administrators' changes to the moderation settings and the word lists."""
+"""Administrators' changes to the screening word lists."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from portal.models import SensitiveWord, StaffUser
 from portal.screening.text import clean_text
 from portal.screening.words import WordList
 from portal.services import audit, settings
-from portal.services.comments import MODERATION_MODE, moderation_mode
 from portal.services.screening import WORDLIST_VERSION
 
 
@@ -81,21 +80,4 @@ def remove_word(session: Session, actor: StaffUser, word_id: int) -> None:
     )
     session.delete(entry)
     _bump_version(session)
-    session.commit()
-
-
-def set_moderation_mode(session: Session, actor: StaffUser, mode: str) -> None:
-    """Switch pre- and post-moderation; recorded in the audit log."""
-    if mode not in ("pre", "post"):
-        raise ValueError(mode)
-    before = moderation_mode(session)
-    settings.put(session, MODERATION_MODE, mode)
-    audit.record(
-        session,
-        actor,
-        "settings.moderation_mode",
-        None,
-        before={"mode": before},
-        after={"mode": mode},
-    )
     session.commit()

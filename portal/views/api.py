@@ -157,7 +157,9 @@ def commitments_csv():
                 *data["rating"]["distribution"].values(), data["url"],
             )  # fmt: skip
 
-    return csv_response("commitments.csv", CSV_HEADER, rows())
+    response = csv_response("commitments.csv", CSV_HEADER, rows())
+    response.headers["Cache-Control"] = "no-store"  # SECURITY.md IN-08
+    return response
 
 
 @bp.get("/openapi.json")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 
 from portal.access import public
 from portal.extensions import db
 from portal.forms import (
-    CONTROL_CHARACTERS,
     SEARCH_MAX_LENGTH,
     CommentForm,
     FilterForm,
@@ -16,6 +15,7 @@ from portal.forms import (
 )
 from portal.i18n import localized
 from portal.residents import resident_key
+from portal.screening.text import strip_control_characters
 from portal.services import comments, ratings
 from portal.services import commitments as service
 
@@ -38,7 +38,7 @@ def index():
     if form.q.errors:
         # Unusable search: say why, and keep the page small and clean.
         status = 400
-        form.q.data = CONTROL_CHARACTERS.sub("", form.q.data)[:SEARCH_MAX_LENGTH]
+        form.q.data = strip_control_characters(form.q.data or "")[:SEARCH_MAX_LENGTH]
     filters = form.filters()
     per_page = current_app.config["PAGE_SIZE"]
     page = service.search_commitments(session, report, filters, per_page)
@@ -75,7 +75,7 @@ def render_commitment(commitment, *, rating_form=None, comment_form=None, status
     key = resident_key()
     thread = comments.visible_comments(session, commitment, key)
     updates = commitment.updates
-    return (
+    response = make_response(
         render_template(
             "cards/detail.html",
             commitment=commitment,
@@ -87,9 +87,12 @@ def render_commitment(commitment, *, rating_form=None, comment_form=None, status
             ),
             thread=thread,
             my_key=key,
-            rating_form=rating_form or RatingForm(),
-            comment_form=comment_form or CommentForm(),
+            rating_form=rating_form or RatingForm(scope=commitment.code),
+            comment_form=comment_form or CommentForm(scope=commitment.code),
             flag_form=FlagForm(),
         ),
         status,
     )
+    # Carries this visitor's form token, own score and comments awaiting review.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -14,14 +13,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.access import public
 from portal.extensions import db, limiter
 from portal.forms import CommentForm, FlagForm, RatingForm
+from portal.i18n import personal_data_kinds
 from portal.limits import per_network, per_resident, setting
-from portal.models import Comment, FlagReason
+from portal.models import Comment, CommentStatus, FlagReason
 from portal.residents import network_key, resident_key
 from portal.services import comments, ratings
 from portal.services.commitments import get_commitment_or_404
@@ -29,12 +28,7 @@ from portal.views.cards import render_commitment
 
 bp = Blueprint("feedback", __name__)
 
-MASKED_MESSAGES = {
-    "mobile": lambda: _("a mobile number"),
-    "id_number": lambda: _("an ID card number"),
-    "email": lambda: _("an e-mail address"),
-    "bank_card": lambda: _("a bank card number"),
-}
+FLAGGABLE = (CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
 
 
 def _back_to(code: str, anchor: str):
@@ -49,8 +43,9 @@ def rate(code: str):
     """Record or change this resident's rating of a commitment."""
     session = db.session
     commitment = get_commitment_or_404(session, code)
-    form = RatingForm()
+    form = RatingForm(scope=code)
     if not form.validate():
+        form.scrub()
         return render_commitment(commitment, rating_form=form, status=400)
     outcome = ratings.rate(
         session,
@@ -74,8 +69,9 @@ def comment(code: str):
     """Store a comment for moderation and show it to its author at once."""
     session = db.session
     commitment = get_commitment_or_404(session, code)
-    form = CommentForm()
+    form = CommentForm(scope=code)
     if not form.validate():
+        form.scrub()
         return render_commitment(commitment, comment_form=form, status=400)
     submitted = comments.submit_comment(
         session,
@@ -86,19 +82,19 @@ def comment(code: str):
         network_key=network_key(),
         quarantined=form.looks_automated(current_app.config["COMMENT_MIN_SECONDS"]),
     )
-    flash(
-        _("Thank you. Your comment will appear once a moderator has reviewed it."),
-        "success",
-    )
-    if submitted.masked:
-        kinds = format_list(
-            [MASKED_MESSAGES[k]() for k in sorted(submitted.masked)],
-            locale=get_locale(),
+    if submitted.comment.status == CommentStatus.PUBLISHED:
+        flash(_("Thank you. Your comment is published."), "success")
+    else:
+        flash(
+            _("Thank you. Your comment will appear once a moderator has reviewed it."),
+            "success",
         )
+    if submitted.masked:
         flash(
             _(
-                "To protect you, we hid %(kinds)s in your comment before saving it.",
-                kinds=kinds,
+                "To protect you, we hid these details in your comment before "
+                "saving it: %(kinds)s.",
+                kinds=personal_data_kinds(submitted.masked),
             ),
             "notice",
         )
@@ -114,7 +110,7 @@ def flag(comment_id: int):
     session = db.session
     form = FlagForm()
     target = session.get(Comment, comment_id)
-    if target is None:
+    if target is None or target.status not in FLAGGABLE:
         abort(404)
     code = target.commitment.code
     if not form.validate():
@@ -159,8 +155,9 @@ def csrf_failed():
         return None
     commitment = get_commitment_or_404(db.session, code)
     form_class = RatingForm if request.endpoint == "feedback.rate" else CommentForm
-    form = form_class()
+    form = form_class(scope=code)
     form.validate()
+    form.scrub()
     form.form_errors.append(
         _("This form was open for too long. Please check it and send it again.")
     )

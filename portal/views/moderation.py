@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import (
     Blueprint,
@@ -20,11 +21,11 @@ from flask_login import current_user
 from portal.access import staff
 from portal.csvexport import csv_response
 from portal.extensions import db
+from portal.i18n import SCREENING_LABELS, comment_status_label
 from portal.models import RejectReason, Role
 from portal.screening.text import ControlCharacters
 from portal.services import moderation, word_lists
 from portal.services.audit_log import AuditFilters, events
-from portal.services.comments import moderation_mode
 from portal.staff_forms import (
     REJECT_REASON_LABELS,
     DecisionForm,
@@ -38,8 +39,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 bp.after_request(no_store)
 
 MODERATORS = (Role.MODERATOR, Role.ADMINISTRATOR)
-LABELS = ("sensitive", "personal_data", "links", "repetitive", "burst", "duplicate",
-          "bot", "flagged")  # fmt: skip
+ID = re.compile(r"[0-9]{1,11}")
 
 
 def _filters() -> moderation.QueueFilters:
@@ -47,7 +47,7 @@ def _filters() -> moderation.QueueFilters:
     label = request.args.get("label", "")
     return moderation.QueueFilters(
         commitment=code if len(code) <= 20 and code.replace(".", "").isalnum() else "",
-        label=label if label in LABELS else "",
+        label=label if label in SCREENING_LABELS else "",
         flagged=request.args.get("flagged") == "1",
     )
 
@@ -63,7 +63,8 @@ def queue():
         items=items,
         total=total,
         filters=filters,
-        labels=LABELS,
+        labels=list(SCREENING_LABELS),
+        filter_args=filters.query_args(),
         form=DecisionForm(),
         reasons=REJECT_REASON_LABELS,
         screening=lambda c: json.loads(c.screening or "[]"),
@@ -96,9 +97,10 @@ def decide():
         ids = form.getlist("ids")
         reason = _reason(form.get("bulk_reason"))
         note = form.get("bulk_note", "")
-    if not ids or not all(i.isdigit() and len(i) < 12 for i in ids):
+    back = url_for(".queue", **_filters().query_args())
+    if not ids or not all(ID.fullmatch(i) for i in ids):
         flash(_("Select at least one comment."), "error")
-        return redirect(url_for(".queue", **request.args), code=303)
+        return redirect(back, code=303)
     done = 0
     for comment_id in ids:
         try:
@@ -121,7 +123,7 @@ def decide():
                     "Comment %(id)s was already decided by another moderator "
                     "(%(status)s, %(when)s). Your decision was not applied.",
                     id=comment.id,
-                    status=_comment_status(comment),
+                    status=comment_status_label(comment.status),
                     when=format_datetime(comment.decided_at, "short"),
                 ),
                 "error",
@@ -138,13 +140,7 @@ def decide():
                 "%(num)s comment rejected.", "%(num)s comments rejected.", done
             )
         flash(message, "success")
-    return redirect(url_for(".queue", **request.args), code=303)
-
-
-def _comment_status(comment) -> str:
-    from portal.i18n import COMMENT_STATUS_LABELS
-
-    return str(COMMENT_STATUS_LABELS[comment.status])
+    return redirect(back, code=303)
 
 
 @bp.get("/audit")
@@ -153,7 +149,10 @@ def audit_log():
     """Every moderation and administration action, newest first."""
     filters = AuditFilters.from_args(request.args)
     return render_template(
-        "moderation/audit.html", events=events(db.session, filters), filters=filters
+        "moderation/audit.html",
+        events=events(db.session, filters),
+        filters=filters,
+        filter_args=filters.query_args(),
     )
 
 
@@ -177,7 +176,7 @@ def audit_csv():
 def settings_page():
     """Moderation mode and word lists: administrators change, moderators read."""
     session = db.session
-    mode_form = ModerationModeForm(mode=moderation_mode(session))
+    mode_form = ModerationModeForm(mode=moderation.moderation_mode(session))
     return render_template(
         "moderation/settings.html",
         mode_form=mode_form,
@@ -195,7 +194,7 @@ def set_mode():
     form = ModerationModeForm()
     if not form.validate_on_submit():
         abort(400)
-    word_lists.set_moderation_mode(db.session, current_user, form.mode.data)
+    moderation.set_moderation_mode(db.session, current_user, form.mode.data)
     flash(_("The moderation setting is saved."), "success")
     return redirect(url_for(".settings_page"), code=303)
 
@@ -227,7 +226,7 @@ def add_word():
 def remove_word():
     """Remove an entry from the word lists."""
     form = RemoveWordForm()
-    if not form.validate_on_submit() or not form.word_id.data.isdigit():
+    if not form.validate_on_submit() or not ID.fullmatch(form.word_id.data):
         abort(400)
     try:
         word_lists.remove_word(db.session, current_user, int(form.word_id.data))

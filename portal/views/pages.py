@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
 from portal.access import public
 from portal.extensions import csrf, db
 from portal.i18n import LANG_COOKIE
+from portal.redirects import safe_next
 from portal.services.transparency import by_month
 from portal.staff_forms import REJECT_REASON_LABELS
 
@@ -33,16 +32,6 @@ def transparency():
         months=by_month(db.session),
         reasons=REJECT_REASON_LABELS,
     )
-
-
-def safe_next(target: str | None) -> str:
-    """A same-site path to go back to; anything else goes to the home page."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
-        return "/"
-    return target
 
 
 @bp.post("/settings")

@@ -19,9 +19,9 @@ from portal.access import public, staff
 from portal.extensions import db, limiter
 from portal.limits import per_network, setting
 from portal.models import Role, StaffUser
+from portal.redirects import safe_next
 from portal.services import staff as accounts
 from portal.staff_forms import SignInForm, SignOutForm
-from portal.views.pages import safe_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -32,6 +32,13 @@ def load_staff_member(token: str) -> StaffUser | None:
     if user is not None:
         user.session_token = token
     return user
+
+
+def _landing(user: StaffUser) -> str:
+    """Where each role starts: the queue for moderators and administrators."""
+    if user.role in (Role.MODERATOR, Role.ADMINISTRATOR):
+        return url_for("moderation.queue")
+    return url_for("cards.index")
 
 
 def per_username() -> str:
@@ -51,17 +58,17 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        target = safe_next(form.next.data) if form.next.data else None
         token = accounts.sign_in(db.session, form.username.data, form.password.data)
         if token is not None:
             user = accounts.load_session(db.session, token)
             user.session_token = token
-            target = safe_next(form.next.data) if form.next.data else None
             # A fresh session: nothing from before sign-in survives, and the
             # form token is issued anew.
             session.clear()
             login_user(user)
             current_app.logger.info("staff %s signed in", user.id)
-            return redirect(target or url_for("moderation.queue"), code=303)
+            return redirect(target or _landing(user), code=303)
         current_app.logger.info("failed staff sign-in")
         form.form_errors.append(_("The username or password is not right."))
         return render_template("staff/sign_in.html", form=form), 401
