@@ -69,7 +69,9 @@ def test_new_residents_behind_one_address_do_not_share_a_limit(app, shipped):
 
 def test_limits_are_not_published_but_retry_after_is(app, client, shipped):
     response = send(client, PAGE, f"{PAGE}/rating", {"score": "3"})
-    assert not any(h.startswith("X-RateLimit") for h in response.headers.keys())
+    assert not any(
+        name.startswith("X-RateLimit") for name, _ in response.headers.items()
+    )
     app.config["LIMIT_RATING_RESIDENT"] = "1/minute"
     send(client, PAGE, f"{PAGE}/rating", {"score": "4"})
     response = send(client, PAGE, f"{PAGE}/rating", {"score": "5"})
@@ -92,11 +94,10 @@ def test_writes_are_refused_with_a_503_when_redis_is_down(database_url, shipped)
 
 def test_a_time_token_cannot_be_replayed_on_another_card(client, session, shipped):
     other = hidden_fields(client.get("/c/2.1").get_data(as_text=True), "/c/2.1/rating")
+    mine = hidden_fields(client.get(PAGE).get_data(as_text=True), f"{PAGE}/rating")
     response = client.post(
-        f"{PAGE}/rating",
-        data={**hidden_fields(client.get(PAGE).get_data(as_text=True), f"{PAGE}/rating"),
-              "started": other["started"], "score": "5"},
-    )  # fmt: skip
+        f"{PAGE}/rating", data={**mine, "started": other["started"], "score": "5"}
+    )
     assert response.status_code == 303
     from portal.models import Rating
 
