@@ -120,7 +120,10 @@ def decide(
             "comment.approve" if approve else "comment.reject",
             comment,
             before=before,
-            after={"status": status.value},
+            after={
+                "status": status.value,
+                "reject_reason": None if approve else reason.value,
+            },
             reason=(reason.value if reason else "") + (f": {note}" if note else ""),
         )
         return comment

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, select
 from sqlalchemy.orm import Session
 
 from portal.db import as_utc
-from portal.models import Comment, CommentStatus, RejectReason
+from portal.models import AuditEvent, Comment, RejectReason
 
 
 @dataclass
@@ -36,26 +37,28 @@ class Month:
 
 
 def by_month(session: Session) -> list[Month]:
-    """Every month with decisions, newest first (months by decision time, UTC)."""
+    """Every month with decisions, newest first (months by decision time, UTC).
+
+    Read from the audit log, so a comment decided twice (approved, then
+    flagged and removed) counts in both months, as it happened.
+    """
     rows = session.execute(
-        select(
-            Comment.status,
-            Comment.reject_reason,
-            Comment.created_at,
-            Comment.decided_at,
-        ).where(
-            Comment.decided_by_id.is_not(None),
-            Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.REJECTED)),
+        select(AuditEvent.action, AuditEvent.after, AuditEvent.at, Comment.created_at)
+        .join(Comment, Comment.id == cast(AuditEvent.object_id, Integer))
+        .where(
+            AuditEvent.object_type == "comment",
+            AuditEvent.action.in_(("comment.approve", "comment.reject")),
         )
     )
     months: dict[tuple[int, int], Month] = {}
-    for status, reason, created, decided in rows:
+    for action, after, decided, created in rows:
         decided = as_utc(decided)
         key = (decided.year, decided.month)
         month = months.setdefault(key, Month(*key))
-        if status == CommentStatus.PUBLISHED:
+        if action == "comment.approve":
             month.published += 1
         else:
-            month.rejected[reason or RejectReason.OTHER] += 1
+            reason = json.loads(after).get("reject_reason") or RejectReason.OTHER
+            month.rejected[RejectReason(reason)] += 1
         month.waits.append((decided - as_utc(created)).total_seconds())
     return [months[key] for key in sorted(months, reverse=True)]

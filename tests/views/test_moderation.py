@@ -340,3 +340,22 @@ def test_moderators_cannot_change_settings(moderator_client, shipped):
         "/moderation/settings/mode", data={**token, "mode": "post"}
     )
     assert response.status_code == 403
+
+
+def test_transparency_keeps_every_decision_of_a_comment(
+    app, session, make_staff, shipped
+):
+    moderator = make_staff("moderator")
+    comment = waiting(session, "先通过后删除")
+    moderation.decide(session, comment.id, moderator, approve=True)
+    stored = session.get(Comment, comment.id)
+    stored.needs_review = True  # as when residents flag it later
+    session.commit()
+    moderation.decide(
+        session, comment.id, moderator, approve=False, reason=RejectReason.UNLAWFUL
+    )
+    page = app.test_client().get("/transparency?lang=en").get_data(as_text=True)
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
+    assert cells[:2] == ["1", "1"]
+    assert cells[2 + 4] == "1"  # the unlawful-content column
