@@ -48,6 +48,17 @@ SCREENING_LABELS = {
     "bot": _l("Bot traps"),
 }
 
+# Audit-log actions as an administrator reads them.
+AUDIT_ACTIONS = {
+    "comment.approve": _l("Approved a comment"),
+    "comment.reject": _l("Rejected a comment"),
+    "staff.create": _l("Created a staff account"),
+    "staff.unlock": _l("Unlocked a staff account"),
+    "wordlist.add": _l("Added to the word lists"),
+    "wordlist.remove": _l("Removed from the word lists"),
+    "settings.moderation_mode": _l("Changed when comments appear"),
+}
+
 PERSONAL_DATA_KINDS = {
     "mobile": _l("mobile number"),
     "id_number": _l("ID card number"),

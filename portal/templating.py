@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, url_for
@@ -104,6 +105,8 @@ def register(app: Flask) -> None:
             REJECT_REASON_LABELS.get(comment.reject_reason, "")
         ),
         screening_explanation=i18n.screening_explanation,
+        audit_action=lambda action: str(i18n.AUDIT_ACTIONS.get(action, action)),
+        json_pairs=lambda text: sorted(json.loads(text or "{}").items()),
         screening_label=lambda label: str(i18n.SCREENING_LABELS.get(label, label)),
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,

@@ -1,0 +1,1 @@
+"""Insights drawn from residents' comments: sentiment first (issue 5, item 3)."""
