@@ -168,3 +168,19 @@ def sign_in(app):
         )
 
     return do
+
+
+@pytest.fixture
+def make_app(database_url):
+    """make_app(**settings): another app on the test database, closed afterwards."""
+    made = []
+
+    def make(**settings):
+        other = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, **settings})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()

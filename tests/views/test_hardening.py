@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal import create_app
 from portal.models import Comment, CommentStatus, Commitment
 from portal.residents import network_key
-from tests.conftest import TEST_SETTINGS
 from tests.forms import hidden_fields, send
 
 PAGE = "/c/3.5.8"
@@ -78,14 +76,8 @@ def test_limits_are_not_published_but_retry_after_is(app, client, shipped):
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
 
 
-def test_writes_are_refused_with_a_503_when_redis_is_down(database_url, shipped):
-    app = create_app(
-        {
-            **TEST_SETTINGS,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": "redis://127.0.0.1:1/0",
-        }
-    )
+def test_writes_are_refused_with_a_503_when_redis_is_down(make_app, shipped):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
     client = app.test_client()
     response = send(client, PAGE, f"{PAGE}/rating", {"score": "3"})
     assert response.status_code == 503
@@ -197,11 +189,9 @@ def test_post_moderation_tells_the_author_it_is_published(
 
 @pytest.mark.parametrize(("hops", "expected"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
 def test_forwarded_addresses_are_trusted_only_behind_configured_proxies(
-    database_url, hops, expected
+    make_app, hops, expected
 ):
-    app = create_app(
-        {**TEST_SETTINGS, "DATABASE_URL": database_url, "PROXY_HOPS": hops}
-    )
+    app = make_app(PROXY_HOPS=hops)
     seen = {}
 
     @app.get("/whoami")
