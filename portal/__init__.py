@@ -59,9 +59,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import api, cards, feedback, moderation, pages, staff
+    from portal.views import api, cards, feedback, moderation, official, pages, staff
 
-    for module in (cards, feedback, pages, api, staff, moderation):
+    for module in (cards, feedback, pages, api, staff, moderation, official):
         app.register_blueprint(module.bp)
 
 

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from portal.forms import cleaned
+from portal.i18n import STATUS_LABELS
 from portal.models import RejectReason
 
 REJECT_REASON_LABELS = {
@@ -88,3 +107,46 @@ class RemoveWordForm(FlaskForm):
     """Remove one entry from the screening lists."""
 
     word_id = HiddenField(validators=[InputRequired()])
+
+
+class ProgressForm(FlaskForm):
+    """An official's dated progress update, with a note in both languages."""
+
+    reported_on = DateField(
+        _l("Date of the figures"),
+        validators=[InputRequired(_l("Please enter the date, as YYYY-MM-DD."))],
+    )
+    value = DecimalField(
+        _l("Value reached (in the target's unit; leave empty if none)"),
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10**12, message=_l("Please enter 0 or more.")),
+        ],
+    )
+    status = RadioField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
+        validators=[InputRequired(_l("Please choose a status."))],
+    )
+    note_zh = TextAreaField(
+        _l("Note in Chinese"),
+        filters=[cleaned()],
+        validators=[
+            InputRequired(_l("Please write the note in Chinese.")),
+            Length(max=1000),
+        ],
+    )
+    note_en = TextAreaField(
+        _l("Note in English"),
+        filters=[cleaned()],
+        validators=[
+            InputRequired(_l("Please write the note in English.")),
+            Length(max=1000),
+        ],
+    )
+
+    def validate_reported_on(self, field) -> None:
+        """Figures are reported for a day that has happened, not the future."""
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date cannot be in the future."))
