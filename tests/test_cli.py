@@ -46,3 +46,18 @@ def test_migrations_downgrade_and_upgrade_again(app):
             command.upgrade(config, "head")
         with db.engine.connect() as connection:
             assert "commitment" in inspect(connection).get_table_names()
+
+
+def test_init_db_copies_the_shipped_word_lists_once(app, runner, shipped_data):
+    from portal.models import SensitiveWord
+    from portal.screening.words import shipped_entries
+    from portal.services.screening import word_list
+
+    runner.invoke(args=["init-db"])
+    runner.invoke(args=["init-db"])
+    with app.app_context():
+        stored = db.session.scalar(select(func.count(SensitiveWord.id)))
+        assert stored == len(shipped_entries())
+        assert [hit.word for hit in word_list(db.session).find("真是王八蛋")] == [
+            "王八蛋"
+        ]

@@ -124,15 +124,23 @@ def load_default_lists() -> WordList:
 
 @functools.cache
 def _default_lists() -> WordList:
-    """Read and compile the shipped lists."""
-    entries: list[tuple[str, str]] = []
-    allow: list[str] = []
+    """Compile the shipped lists."""
+    rows = shipped_entries()
+    return WordList.from_entries(
+        [(word, lang) for word, lang, allow in rows if not allow],
+        [word for word, _lang, allow in rows if allow],
+    )
+
+
+def shipped_entries() -> list[tuple[str, str, bool]]:
+    """(word, lang, allowed phrase?) for every line of the shipped list files."""
+    rows: list[tuple[str, str, bool]] = []
     folder = resources.files("portal.screening") / "wordlists"
     for lang in DEFAULT_LISTS:
         words, phrases = parse_list((folder / f"{lang}.txt").read_text("utf-8"))
-        entries += [(word, lang) for word in words]
-        allow += phrases
-    return WordList.from_entries(entries, allow)
+        rows += [(word, lang, False) for word in words]
+        rows += [(phrase, lang, True) for phrase in phrases]
+    return rows
 
 
 def parse_list(text: str) -> tuple[list[str], list[str]]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models import Comment, SensitiveWord
 from portal.screening.signals import link_count, looks_repetitive
-from portal.screening.words import WordList, load_default_lists, parse_list
+from portal.screening.words import WordList, load_default_lists, shipped_entries
 from portal.services import settings
 
 # A resident sending this many comments within BURST_WINDOW is unusual; a
@@ -89,20 +89,13 @@ def seed_word_lists(session: Session) -> int:
     """Store the shipped lists for administrators to edit, once; returns rows added."""
     if settings.get(session, WORDLIST_VERSION) is not None:
         return 0
-    from importlib import resources
-
-    folder = resources.files("portal.screening") / "wordlists"
-    added = 0
-    for lang in ("zh", "en"):
-        words, phrases = parse_list((folder / f"{lang}.txt").read_text("utf-8"))
-        for word in words:
-            session.add(SensitiveWord(word=word, lang=lang, allow=False))
-        for phrase in phrases:
-            session.add(SensitiveWord(word=phrase, lang=lang, allow=True))
-        added += len(words) + len(phrases)
+    rows = shipped_entries()
+    session.add_all(
+        SensitiveWord(word=word, lang=lang, allow=allow) for word, lang, allow in rows
+    )
     settings.put(session, WORDLIST_VERSION, "1")
     session.commit()
-    return added
+    return len(rows)
 
 
 def screen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,4 @@ def put(session: Session, key: str, value: str | None) -> None:
 
 def demo_data_present(session: Session) -> bool:
     """Whether demonstration data is loaded; every page says so when it is."""
-    if "demo_data" not in g:
-        g.demo_data = get(session, DEMO_DATA) == "1"
-    return g.demo_data
+    return get(session, DEMO_DATA) == "1"

@@ -31,6 +31,13 @@ bp = Blueprint("feedback", __name__)
 FLAGGABLE = (CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
 
 
+def _send_back(commitment, form):
+    """A refused form, shown again with what was typed (less control characters)."""
+    form.scrub()
+    kind = "rating_form" if isinstance(form, RatingForm) else "comment_form"
+    return render_commitment(commitment, status=400, **{kind: form})
+
+
 def _back_to(code: str, anchor: str):
     return redirect(url_for("cards.detail", code=code, _anchor=anchor), code=303)
 
@@ -45,8 +52,7 @@ def rate(code: str):
     commitment = get_commitment_or_404(session, code)
     form = RatingForm(scope=code)
     if not form.validate():
-        form.scrub()
-        return render_commitment(commitment, rating_form=form, status=400)
+        return _send_back(commitment, form)
     outcome = ratings.rate(
         session,
         commitment,
@@ -71,8 +77,7 @@ def comment(code: str):
     commitment = get_commitment_or_404(session, code)
     form = CommentForm(scope=code)
     if not form.validate():
-        form.scrub()
-        return render_commitment(commitment, comment_form=form, status=400)
+        return _send_back(commitment, form)
     submitted = comments.submit_comment(
         session,
         commitment,
@@ -157,9 +162,7 @@ def csrf_failed():
     form_class = RatingForm if request.endpoint == "feedback.rate" else CommentForm
     form = form_class(scope=code)
     form.validate()
-    form.scrub()
     form.form_errors.append(
         _("This form was open for too long. Please check it and send it again.")
     )
-    kind = "rating_form" if form_class is RatingForm else "comment_form"
-    return render_commitment(commitment, status=400, **{kind: form})
+    return _send_back(commitment, form)
