@@ -7,6 +7,7 @@ moderator even when the site publishes clean comments at once.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -93,7 +94,7 @@ def seed_word_lists(session: Session) -> int:
     session.add_all(
         SensitiveWord(word=word, lang=lang, allow=allow) for word, lang, allow in rows
     )
-    settings.put(session, WORDLIST_VERSION, "1")
+    settings.put(session, WORDLIST_VERSION, uuid.uuid4().hex)
     session.commit()
     return len(rows)
 

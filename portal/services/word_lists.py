@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,12 +20,10 @@ class WordListError(Exception):
 
 
 def _bump_version(session: Session) -> None:
-    # Every process recompiles its word list when the version changes.
-    settings.put(
-        session,
-        WORDLIST_VERSION,
-        str(int(settings.get(session, WORDLIST_VERSION) or 0) + 1),
-    )
+    # Every process recompiles its word list when the version changes. A random
+    # value, not a counter: two edits at once cannot end on the same number, and
+    # a version is never reused after the setting is reset.
+    settings.put(session, WORDLIST_VERSION, uuid.uuid4().hex)
 
 
 def entries(session: Session) -> list[SensitiveWord]:
