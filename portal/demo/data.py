@@ -54,7 +54,7 @@ from portal.models import (
     Status,
 )
 from portal.models.feedback import SCORES
-from portal.services import settings
+from portal.services import insight_totals, settings
 from portal.services.commitments import current_report
 from portal.services.transactions import in_transaction
 
@@ -227,7 +227,7 @@ def _restore_statuses(session: Session, commitment_ids: set[int]) -> None:
 
 
 def rebuild_summaries(session: Session) -> None:
-    """Recompute every rating total from the counted ratings, in SQL."""
+    """Recompute every rating and dashboard total from the feedback rows, in SQL."""
     if session.get_bind().dialect.name == "postgresql":
         # A rating sent meanwhile waits, rather than adjust totals being rebuilt.
         session.execute(text("LOCK TABLE rating_summary IN SHARE ROW EXCLUSIVE MODE"))
@@ -246,6 +246,7 @@ def rebuild_summaries(session: Session) -> None:
             .group_by(RATING.c.commitment_id),
         )
     )
+    insight_totals.rebuild(session)
 
 
 def _has_schema(session: Session) -> bool:

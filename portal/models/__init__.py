@@ -12,6 +12,8 @@ from portal.models.feedback import (
     RatingSummary,
     RejectReason,
 )
+from portal.models.insight import FeedbackWeek, Participant, ParticipantCount
+from portal.models.reply import Reply, ReplyVerdict, VerdictReason
 from portal.models.report import Area, Report, Topic, Unit
 from portal.models.setting import SensitiveWord, Setting
 from portal.models.staff import Role, StaffSession, StaffUser
@@ -22,14 +24,19 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Commitment",
+    "FeedbackWeek",
     "Flag",
     "FlagReason",
+    "Participant",
+    "ParticipantCount",
     "Phrasing",
     "ProgressUpdate",
     "Rating",
     "RatingChange",
     "RatingSummary",
     "RejectReason",
+    "Reply",
+    "ReplyVerdict",
     "Report",
     "Role",
     "SensitiveWord",
@@ -39,4 +46,5 @@ __all__ = [
     "Status",
     "Topic",
     "Unit",
+    "VerdictReason",
 ]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
 from portal.models.commitment import Commitment, portable_enum
+
+if TYPE_CHECKING:
+    from portal.models.reply import Reply
 
 SCORES = (1, 2, 3, 4, 5)
 
@@ -155,8 +159,14 @@ class Comment(Base):
         portable_enum(RejectReason, "reject_reason")
     )
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # From portal.insights.sentiment when the comment arrives: "positive",
+    # "negative" or "unclear", and a score in [-1, 1].
+    sentiment: Mapped[str] = mapped_column(String(10), default="unclear")
+    sentiment_score: Mapped[float] = mapped_column(default=0.0)
 
     commitment: Mapped[Commitment] = relationship()
+    # The government's answer, if any (one per comment).
+    reply: Mapped[Reply | None] = relationship(back_populates="comment")
 
 
 class Flag(Base):

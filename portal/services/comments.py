@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from portal.insights.sentiment import analyse
 from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
-from portal.screening.language import detect_language
 from portal.screening.pii import mask_personal_data
-from portal.services import screening
+from portal.services import insight_totals, screening
 from portal.services.moderation import moderation_mode
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 
@@ -55,12 +55,16 @@ def submit_comment(
         status = CommentStatus.PUBLISHED
     else:
         status = CommentStatus.PENDING
+    # Computed once, as the comment arrives, never when a dashboard loads.
+    verdict = analyse(masked_body.text)
     comment = Comment(
         commitment_id=commitment.id,
         resident_key=resident_key,
         display_name=masked_name.text if masked_name else None,
         body=masked_body.text,
-        lang=detect_language(masked_body.text),
+        lang=verdict.lang,
+        sentiment=verdict.label,
+        sentiment_score=verdict.score,
         status=status,
         masked=",".join(sorted(kinds)),
         network_key=network_key,
@@ -71,6 +75,10 @@ def submit_comment(
     def work() -> Comment:
         session.add(comment)
         session.flush()
+        if status == CommentStatus.PUBLISHED:
+            insight_totals.count_comment(session, comment, +1)
+        if not quarantined:
+            insight_totals.join(session, resident_key, commitment.area_id)
         return comment
 
     return Submitted(in_transaction(session, work), kinds)
@@ -150,7 +158,7 @@ def flag_comment(
         )
         # Compare-and-set: only a still-published comment becomes hidden, and
         # only by flags a moderator has not already looked at.
-        session.execute(
+        hidden = session.execute(
             update(Comment)
             .where(
                 Comment.id == comment_id,
@@ -158,7 +166,9 @@ def flag_comment(
                 Comment.flag_count - Comment.flags_reviewed >= threshold,
             )
             .values(status=CommentStatus.HIDDEN)
-        )
+        ).rowcount
+        if hidden:
+            insight_totals.count_comment(session, comment, -1)
 
     return in_transaction(session, work)
 

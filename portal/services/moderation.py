@@ -16,7 +16,7 @@ from portal.models import (
     RejectReason,
     StaffUser,
 )
-from portal.services import audit, settings
+from portal.services import audit, insight_totals, settings
 from portal.services.transactions import in_transaction
 
 QUEUE_PAGE = 50
@@ -93,10 +93,12 @@ def decide(
         raise CannotModerate("the reason 'other' needs a note")
 
     def work() -> Comment:
-        comment = session.get(Comment, comment_id)
+        # Locked so that a flag hiding it meanwhile cannot skew the totals.
+        comment = session.get(Comment, comment_id, with_for_update=True)
         if comment is None:
             raise LookupError(comment_id)
-        before = {"status": comment.status.value}
+        was = comment.status
+        before = {"status": was.value}
         status = CommentStatus.PUBLISHED if approve else CommentStatus.REJECTED
         changed = session.execute(
             update(Comment)
@@ -114,6 +116,7 @@ def decide(
         session.refresh(comment)
         if not changed:
             raise AlreadyDecided(comment)
+        insight_totals.status_changed(session, comment, was, status)
         audit.record(
             session,
             moderator,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models import Commitment, Rating, RatingChange, RatingSummary
 from portal.models.feedback import SCORES
+from portal.services import insight_totals
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 
 
@@ -85,6 +86,8 @@ def rate(
             _adjust_summary(session, commitment.id, previous, -1)
         if not quarantined:
             _adjust_summary(session, commitment.id, score, +1)
+            insight_totals.count_rating(session, commitment.id, score, now)
+            insight_totals.join(session, resident_key, commitment.area_id)
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)

@@ -1,0 +1,50 @@
+"""Totals for the officials' dashboard, kept in step as feedback arrives.
+
+Each can be rebuilt from the feedback tables (services.insight_totals.rebuild);
+pages read these instead of counting a million ratings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class FeedbackWeek(Base):
+    """Per commitment and ISO week (its Monday): ratings given and comments."""
+
+    __tablename__ = "feedback_week"
+
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitment.id"), primary_key=True
+    )
+    week: Mapped[date] = mapped_column(primary_key=True)
+    # Ratings given or changed that week (counted ones), and their sum.
+    ratings: Mapped[int] = mapped_column(default=0)
+    rating_total: Mapped[int] = mapped_column(default=0)
+    # Published comments written that week, by sentiment.
+    positive: Mapped[int] = mapped_column(default=0)
+    negative: Mapped[int] = mapped_column(default=0)
+    unclear: Mapped[int] = mapped_column(default=0)
+
+
+class Participant(Base):
+    """A resident who rated or commented within a scope ("district", "area:3")."""
+
+    __tablename__ = "participant"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    resident_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ParticipantCount(Base):
+    """How many distinct residents took part in a scope."""
+
+    __tablename__ = "participant_count"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

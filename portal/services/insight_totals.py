@@ -1,0 +1,230 @@
+"""Dashboard totals kept in step with feedback, and rebuilt from it on demand.
+
+Weekly buckets (ratings given, published comments by sentiment) and the count
+of distinct residents taking part, district-wide and per area. Every change
+happens in the caller's transaction, beside the feedback row it counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import (
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from portal.models import (
+    Comment,
+    CommentStatus,
+    Commitment,
+    FeedbackWeek,
+    Participant,
+    ParticipantCount,
+    Rating,
+    RatingChange,
+)
+from portal.services.transactions import insert_ignoring_duplicates
+
+DISTRICT = "district"
+SENTIMENTS = ("positive", "negative", "unclear")
+
+
+def area_scope(area_id: int) -> str:
+    """The participation scope of one area."""
+    return f"area:{area_id}"
+
+
+def week_of(moment: datetime | date) -> date:
+    """The Monday of the (UTC) week a moment falls in."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return day - timedelta(days=day.weekday())
+
+
+def _bucket(session: Session, commitment_id: int, week: date) -> None:
+    """Make sure the week's row exists."""
+    session.execute(
+        insert_ignoring_duplicates(
+            session, FeedbackWeek, ["commitment_id", "week"]
+        ).values(
+            commitment_id=commitment_id,
+            week=week,
+            ratings=0,
+            rating_total=0,
+            positive=0,
+            negative=0,
+            unclear=0,
+        )
+    )
+
+
+def count_rating(
+    session: Session, commitment_id: int, score: int, at: datetime
+) -> None:
+    """Add a rating given (or changed to) `score` to its week."""
+    week = week_of(at)
+    _bucket(session, commitment_id, week)
+    session.execute(
+        update(FeedbackWeek)
+        .where(FeedbackWeek.commitment_id == commitment_id, FeedbackWeek.week == week)
+        .values(
+            ratings=FeedbackWeek.ratings + 1,
+            rating_total=FeedbackWeek.rating_total + score,
+        )
+    )
+
+
+def count_comment(session: Session, comment: Comment, delta: int) -> None:
+    """Add (+1) or take away (-1) a published comment in its week and sentiment."""
+    week = week_of(comment.created_at)
+    _bucket(session, comment.commitment_id, week)
+    column = getattr(FeedbackWeek, comment.sentiment)
+    session.execute(
+        update(FeedbackWeek)
+        .where(
+            FeedbackWeek.commitment_id == comment.commitment_id,
+            FeedbackWeek.week == week,
+        )
+        .values({column: column + delta})
+    )
+
+
+def status_changed(
+    session: Session, comment: Comment, before: CommentStatus, after: CommentStatus
+) -> None:
+    """Keep the published-comment totals in step with a change of status."""
+    was, now = before == CommentStatus.PUBLISHED, after == CommentStatus.PUBLISHED
+    if was != now:
+        count_comment(session, comment, +1 if now else -1)
+
+
+def join(session: Session, resident_key: str, area_id: int) -> None:
+    """Count a resident once in the district and once in the area they spoke on."""
+    for scope in (DISTRICT, area_scope(area_id)):
+        added = session.execute(
+            insert_ignoring_duplicates(
+                session, Participant, ["scope", "resident_key"]
+            ).values(scope=scope, resident_key=resident_key)
+        ).rowcount
+        if added:
+            session.execute(
+                insert_ignoring_duplicates(session, ParticipantCount, ["scope"]).values(
+                    scope=scope, count=0
+                )
+            )
+            session.execute(
+                update(ParticipantCount)
+                .where(ParticipantCount.scope == scope)
+                .values(count=ParticipantCount.count + 1)
+            )
+
+
+def participants(session: Session) -> dict[str, int]:
+    """Distinct residents taking part, by scope."""
+    return dict(session.execute(select(ParticipantCount.scope, ParticipantCount.count)))
+
+
+def week_start(session: Session, column):
+    """SQL for the Monday of the week of a timestamp column."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(
+            func.date_trunc("week", func.timezone("UTC", column)),
+            FeedbackWeek.week.type,
+        )
+    return func.date(column, "weekday 0", "-6 days")
+
+
+def rebuild(session: Session) -> None:
+    """Recompute every dashboard total from the feedback rows, in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "LOCK TABLE feedback_week, participant, participant_count "
+                "IN SHARE ROW EXCLUSIVE MODE"
+            )
+        )
+    for model in (FeedbackWeek, Participant, ParticipantCount):
+        session.execute(delete(model))
+    _rebuild_weeks(session)
+    _rebuild_participants(session)
+
+
+def _rebuild_weeks(session: Session) -> None:
+    """Weekly ratings from the rating history, comments by sentiment."""
+    week = week_start(session, RatingChange.changed_at).label("week")
+    rows: dict[tuple[int, date], dict[str, int]] = {}
+
+    def row(commitment_id: int, day) -> dict[str, int]:
+        key = (commitment_id, day if isinstance(day, date) else date.fromisoformat(day))
+        return rows.setdefault(
+            key, dict(ratings=0, rating_total=0, positive=0, negative=0, unclear=0)
+        )
+
+    ratings = session.execute(
+        select(
+            RatingChange.commitment_id,
+            week,
+            func.count(),
+            func.sum(RatingChange.new_score),
+        )
+        .where(RatingChange.quarantined.is_(False))
+        .group_by(RatingChange.commitment_id, week)
+    )
+    for commitment_id, day, n, total in ratings:
+        bucket = row(commitment_id, day)
+        bucket["ratings"], bucket["rating_total"] = n, total
+    written = week_start(session, Comment.created_at).label("week")
+    comments = session.execute(
+        select(Comment.commitment_id, written, Comment.sentiment, func.count())
+        .where(Comment.status == CommentStatus.PUBLISHED)
+        .group_by(Comment.commitment_id, written, Comment.sentiment)
+    )
+    for commitment_id, day, sentiment, n in comments:
+        row(commitment_id, day)[sentiment] = n
+    if rows:
+        session.execute(
+            insert(FeedbackWeek),
+            [
+                {"commitment_id": cid, "week": day, **values}
+                for (cid, day), values in rows.items()
+            ],
+        )
+
+
+def _rebuild_participants(session: Session) -> None:
+    """Distinct residents with a counted rating or a comment, per scope."""
+    people = union(
+        select(Rating.resident_key, Rating.commitment_id).where(
+            Rating.quarantined.is_(False)
+        ),
+        select(Comment.resident_key, Comment.commitment_id).where(
+            Comment.status != CommentStatus.QUARANTINED
+        ),
+    ).subquery()
+    area = (literal("area:", String) + cast(Commitment.area_id, String)).label("scope")
+    session.execute(
+        insert(Participant).from_select(
+            ["scope", "resident_key"],
+            union(
+                select(literal(DISTRICT, String), people.c.resident_key),
+                select(area, people.c.resident_key).join(
+                    Commitment, Commitment.id == people.c.commitment_id
+                ),
+            ),
+        )
+    )
+    session.execute(
+        insert(ParticipantCount).from_select(
+            ["scope", "count"],
+            select(Participant.scope, func.count()).group_by(Participant.scope),
+        )
+    )
