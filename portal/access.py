@@ -47,3 +47,11 @@ def staff(*roles: Role) -> Callable[[Callable], Callable]:
         return checked
 
     return decorate
+
+
+def is_official() -> bool:
+    """Whether the visitor is signed in as someone who may answer residents."""
+    return current_user.is_authenticated and current_user.role in (
+        Role.OFFICIAL,
+        Role.ADMINISTRATOR,
+    )

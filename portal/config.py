@@ -65,6 +65,9 @@ class Config:
     # "pre": comments wait for a moderator before anyone sees them (default);
     # "post": clean comments appear at once and are reviewed afterwards.
     MODERATION_MODE = "pre"
+    # Working days within which officials should answer a published comment;
+    # administrators can change it on the settings page.
+    REPLY_TARGET_DAYS = 5
 
     # The report the site carries when the database is empty.
     REPORT_DATA_FILE = str(

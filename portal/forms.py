@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 
 from portal.i18n import STATUS_LABELS
-from portal.models import FlagReason
+from portal.models import FlagReason, VerdictReason
 from portal.screening.text import (
     ControlCharacters,
     clean_text,
@@ -243,3 +243,41 @@ class FlagForm(FlaskForm):
         validators=[single_value, InputRequired(_l("Please choose a reason."))],
         invalid_choice_message=_l("Please choose a reason."),
     )
+
+
+VERDICT_REASON_LABELS = {
+    VerdictReason.NOT_SOLVED: _l("The problem is not solved"),
+    VerdictReason.TOO_SLOW: _l("The answer came too late"),
+    VerdictReason.NOT_ANSWERED: _l("It did not answer the question"),
+    VerdictReason.OTHER: _l("Another reason"),
+}
+
+
+class VerdictForm(FlaskForm):
+    """A resident says whether the government's reply resolved the concern."""
+
+    satisfied = RadioField(
+        _l("Did this reply resolve the concern?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, satisfied")),
+            SelectChoice("no", _l("No, not satisfied")),
+        ],
+        validators=[single_value, InputRequired(_l("Please choose yes or no."))],
+        invalid_choice_message=_l("Please choose yes or no."),
+    )
+    reason = RadioField(
+        _l("If not, why not?"),
+        choices=[
+            SelectChoice(r.value, label) for r, label in VERDICT_REASON_LABELS.items()
+        ],
+        validators=[single_value, Optional()],
+        invalid_choice_message=_l("Please choose one of the reasons."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """A "not satisfied" verdict says why, so officials can act on it."""
+        valid = super().validate(extra_validators)
+        if valid and self.satisfied.data == "no" and not self.reason.data:
+            self.reason.errors = [_("Please choose why the reply did not help.")]
+            return False
+        return valid

@@ -57,6 +57,10 @@ AUDIT_ACTIONS = {
     "wordlist.add": _l("Added to the word lists"),
     "wordlist.remove": _l("Removed from the word lists"),
     "settings.moderation_mode": _l("Changed when comments appear"),
+    "settings.reply_target_days": _l("Changed the reply target"),
+    "progress.add": _l("Posted a progress update"),
+    "reply.add": _l("Replied to a comment"),
+    "reply.edit": _l("Changed a reply"),
 }
 
 PERSONAL_DATA_KINDS = {

@@ -150,3 +150,20 @@ class ProgressForm(FlaskForm):
         """Figures are reported for a day that has happened, not the future."""
         if field.data and field.data > date.today():
             raise ValidationError(_l("The date cannot be in the future."))
+
+
+class ReplyForm(FlaskForm):
+    """An official's public answer to a resident's comment."""
+
+    body = TextAreaField(
+        _l("Your department's reply"),
+        filters=[cleaned()],
+        validators=[
+            InputRequired(_l("Please write the reply.")),
+            Length(
+                min=2,
+                max=2000,
+                message=_l("Please write between 2 and 2000 characters."),
+            ),
+        ],
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal import i18n
 from portal.db import as_utc, utcnow
 from portal.extensions import db
-from portal.forms import SCORE_LABELS
+from portal.forms import SCORE_LABELS, VERDICT_REASON_LABELS
 from portal.models import Report
 from portal.services import settings
 from portal.services.commitments import current_report, progress_percent
@@ -106,6 +106,7 @@ def register(app: Flask) -> None:
         ),
         screening_explanation=i18n.screening_explanation,
         audit_action=lambda action: str(i18n.AUDIT_ACTIONS.get(action, action)),
+        verdict_reason=lambda reason: str(VERDICT_REASON_LABELS[reason]),
         json_pairs=lambda text: sorted(json.loads(text or "{}").items()),
         screening_label=lambda label: str(i18n.SCREENING_LABELS.get(label, label)),
         format_datetime=format_datetime,

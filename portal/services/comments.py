@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.insights.sentiment import analyse
 from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
@@ -102,6 +102,7 @@ def visible_comments(
         session.scalars(
             select(Comment)
             .where(Comment.commitment_id == commitment.id, shown)
+            .options(selectinload(Comment.reply))
             .order_by(Comment.created_at, Comment.id)
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, render_template, request
 
-from portal.access import public
+from portal.access import is_official, public
 from portal.extensions import db
 from portal.forms import (
     SEARCH_MAX_LENGTH,
@@ -12,11 +12,12 @@ from portal.forms import (
     FilterForm,
     FlagForm,
     RatingForm,
+    VerdictForm,
 )
 from portal.i18n import localized
 from portal.residents import resident_key
 from portal.screening.text import strip_control_characters
-from portal.services import comments, ratings
+from portal.services import comments, ratings, replies
 from portal.services import commitments as service
 
 bp = Blueprint("cards", __name__)
@@ -69,11 +70,20 @@ def detail(code: str):
     return render_commitment(service.get_commitment_or_404(db.session, code))
 
 
-def render_commitment(commitment, *, rating_form=None, comment_form=None, status=200):
+def render_commitment(
+    commitment,
+    *,
+    rating_form=None,
+    comment_form=None,
+    verdict_form=None,
+    verdict_for=None,
+    status=200,
+):
     """The commitment page, with feedback forms as sent back when they had errors."""
     session = db.session
     key = resident_key()
     thread = comments.visible_comments(session, commitment, key)
+    reply_ids = [c.reply.id for c in thread if c.reply is not None]
     updates = commitment.updates
     response = make_response(
         render_template(
@@ -90,6 +100,11 @@ def render_commitment(commitment, *, rating_form=None, comment_form=None, status
             rating_form=rating_form or RatingForm(scope=commitment.code),
             comment_form=comment_form or CommentForm(scope=commitment.code),
             flag_form=FlagForm(),
+            is_official=is_official(),
+            my_verdicts=replies.resident_verdicts(session, key, reply_ids),
+            blank_verdict_form=VerdictForm(formdata=None),
+            verdict_form=verdict_form,
+            verdict_errors_for=verdict_for,
         ),
         status,
     )

@@ -17,12 +17,12 @@ from flask_babel import gettext as _
 
 from portal.access import public
 from portal.extensions import db, limiter
-from portal.forms import CommentForm, FlagForm, RatingForm
+from portal.forms import CommentForm, FlagForm, RatingForm, VerdictForm
 from portal.i18n import personal_data_kinds
 from portal.limits import per_network, per_resident, setting
-from portal.models import Comment, CommentStatus, FlagReason
+from portal.models import Comment, CommentStatus, FlagReason, Reply, VerdictReason
 from portal.residents import network_key, resident_key
-from portal.services import comments, ratings
+from portal.services import comments, ratings, replies
 from portal.services.commitments import get_commitment_or_404
 from portal.views.cards import render_commitment
 
@@ -133,6 +133,37 @@ def flag(comment_id: int):
         abort(404)
     flash(_("Thank you. Moderators will look at this comment."), "success")
     return _back_to(code, "feedback-message")
+
+
+@bp.post("/replies/<int:reply_id>/verdict")
+@limiter.limit(setting("LIMIT_FLAG_RESIDENT"), key_func=per_resident)
+@limiter.limit(setting("LIMIT_FLAG_NETWORK"), key_func=per_network)
+@public
+def verdict(reply_id: int):
+    """Say whether the government's reply resolved the concern, and why not."""
+    session = db.session
+    reply = session.get(Reply, reply_id)
+    if reply is None or reply.comment.status != CommentStatus.PUBLISHED:
+        abort(404)
+    commitment = reply.comment.commitment
+    form = VerdictForm()
+    if not form.validate():
+        return render_commitment(
+            commitment, verdict_form=form, verdict_for=reply.id, status=400
+        )
+    satisfied = form.satisfied.data == "yes"
+    try:
+        replies.give_verdict(
+            session,
+            reply.id,
+            resident_key(create=True),
+            satisfied=satisfied,
+            reason=None if satisfied else VerdictReason(form.reason.data),
+        )
+    except LookupError:
+        abort(404)
+    flash(_("Thank you. Your answer about the reply is saved."), "success")
+    return _back_to(commitment.code, "feedback-message")
 
 
 @bp.get("/me")

@@ -1,17 +1,17 @@
-"""What officials do on the site: post progress updates on commitments."""
+"""What officials do on the site: progress updates and public replies."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import staff
 from portal.extensions import db
-from portal.models import Role, Status
-from portal.services import progress
+from portal.models import Comment, Role, Status
+from portal.services import progress, replies
 from portal.services.commitments import get_commitment_or_404
-from portal.staff_forms import ProgressForm
+from portal.staff_forms import ProgressForm, ReplyForm
 from portal.views.staff import no_store
 
 bp = Blueprint("official", __name__, url_prefix="/official")
@@ -44,4 +44,86 @@ def progress_update(code: str):
     status = 400 if form.is_submitted() else 200
     return render_template(
         "official/progress.html", commitment=commitment, form=form
+    ), status
+
+
+@bp.get("/replies")
+@staff(*OFFICIALS)
+def awaiting():
+    """Published comments still waiting for an answer, oldest (most overdue) first."""
+    session = db.session
+    waiting, total = replies.awaiting_reply(session, replies.today())
+    return render_template(
+        "official/awaiting.html",
+        waiting=waiting,
+        total=total,
+        target_days=replies.target_days(session),
+    )
+
+
+REFUSALS = {
+    "no_department": lambda: _(
+        "Your account has no department, so you cannot reply in anyone's name. "
+        "Please ask an administrator to set it."
+    ),
+    "not_published": lambda: _("Only published comments can be answered."),
+    "already_answered": lambda: _(
+        "This comment has been answered already. The answer is shown below."
+    ),
+    "not_yours": lambda: _("Only the official who wrote a reply can change it."),
+}
+
+
+def _get_comment_or_404(comment_id: int) -> Comment:
+    """A published comment, or 404."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.status.value != "published":
+        abort(404)
+    return comment
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@staff(*OFFICIALS)
+def reply(comment_id: int):
+    """Answer a published comment, or change one's own answer."""
+    session = db.session
+    comment = _get_comment_or_404(comment_id)
+    existing = comment.reply
+    mine = existing is not None and existing.official_id == current_user.id
+    form = ReplyForm(obj=existing if mine else None)
+    refusal, status = None, 200
+    if existing is not None and not mine:
+        refusal, status = "already_answered", 403
+    elif existing is None and not current_user.department:
+        refusal, status = "no_department", 403
+    if refusal is None and form.validate_on_submit():
+        try:
+            if existing is None:
+                replies.post_reply(session, comment.id, current_user, form.body.data)
+                flash(_("Your reply is published under the comment."), "success")
+            else:
+                replies.edit_reply(session, existing.id, current_user, form.body.data)
+                flash(_("Your reply is changed."), "success")
+        except replies.CannotReply as error:
+            refusal, status = error.reason, 409
+            session.refresh(comment)
+        else:
+            return redirect(
+                url_for(
+                    "cards.detail",
+                    code=comment.commitment.code,
+                    _anchor=f"comment-{comment.id}",
+                ),
+                code=303,
+            )
+    if refusal is None and form.is_submitted():
+        status = 400
+    return render_template(
+        "official/reply.html",
+        comment=comment,
+        form=form,
+        existing=comment.reply,
+        mine=mine,
+        refusal=REFUSALS[refusal]() if refusal else None,
+        due=replies.due_on(comment, replies.target_days(session)),
     ), status

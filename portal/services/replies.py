@@ -1,0 +1,363 @@
+"""Officials' public replies to comments, residents' verdicts, and reply times.
+
+A reply is due within a number of working days (Monday to Friday, counted in
+China Standard Time) of the comment being received; the target is a setting.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from portal.db import as_utc, utcnow
+from portal.models import (
+    Comment,
+    CommentStatus,
+    Reply,
+    ReplyVerdict,
+    StaffUser,
+    VerdictReason,
+)
+from portal.screening.language import detect_language
+from portal.services import audit, settings
+from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+
+REPLY_TARGET_DAYS = "reply_target_days"
+# Dates of receipt and reply are the district's dates, not UTC's.
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+class CannotReply(Exception):
+    """The reply is not allowed; `reason` says why, for the official."""
+
+    def __init__(self, reason: str, reply: Reply | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reply = reply
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day in the district of a stored UTC moment."""
+    return as_utc(moment).astimezone(CHINA).date()
+
+
+def today() -> date:
+    """Today's date in the district."""
+    return local_day(utcnow())
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day `days` working days (Monday-Friday) after `start`."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if not later)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+def target_days(session: Session) -> int:
+    """Working days within which a comment should be answered."""
+    stored = settings.get(session, REPLY_TARGET_DAYS)
+    return int(stored) if stored else int(current_app.config["REPLY_TARGET_DAYS"])
+
+
+def set_target_days(session: Session, actor: StaffUser, days: int) -> None:
+    """Change the reply target; recorded in the audit log."""
+    if not 1 <= days <= 60:
+        raise ValueError(days)
+    before = target_days(session)
+    settings.put(session, REPLY_TARGET_DAYS, str(days))
+    audit.record(
+        session,
+        actor,
+        "settings.reply_target_days",
+        None,
+        before={"days": before},
+        after={"days": days},
+    )
+    session.commit()
+
+
+def due_on(comment: Comment, days: int) -> date:
+    """The last day a reply to this comment is on time."""
+    return add_working_days(local_day(comment.created_at), days)
+
+
+def post_reply(
+    session: Session, comment_id: int, official: StaffUser, body: str
+) -> Reply:
+    """Publish an official's answer to a published comment, in their department's
+    name. One answer per comment: the second official is told who answered."""
+    if not official.department:
+        raise CannotReply("no_department")
+
+    def work() -> Reply:
+        comment = session.get(Comment, comment_id)
+        if comment is None or comment.status != CommentStatus.PUBLISHED:
+            raise CannotReply("not_published")
+        now = utcnow()
+        new_id = session.execute(
+            insert_ignoring_duplicates(session, Reply, ["comment_id"])
+            .values(
+                comment_id=comment.id,
+                commitment_id=comment.commitment_id,
+                official_id=official.id,
+                department=official.department,
+                body=body,
+                lang=detect_language(body),
+                created_at=now,
+                updated_at=now,
+                satisfied=0,
+                dissatisfied=0,
+                is_demo=False,
+            )
+            .returning(Reply.id)
+        ).scalar()
+        if new_id is None:
+            raise CannotReply("already_answered", reply_for(session, comment.id))
+        reply = session.get(Reply, new_id)
+        audit.record(
+            session,
+            official,
+            "reply.add",
+            comment,
+            after={"department": official.department, "body": body},
+        )
+        return reply
+
+    return in_transaction(session, work)
+
+
+def edit_reply(
+    session: Session, reply_id: int, official: StaffUser, body: str
+) -> Reply:
+    """Change one's own reply; nobody may edit another official's answer."""
+
+    def work() -> Reply:
+        reply = session.get(Reply, reply_id, with_for_update=True)
+        if reply is None:
+            raise LookupError(reply_id)
+        if reply.official_id != official.id:
+            raise CannotReply("not_yours", reply)
+        before = {"body": reply.body}
+        reply.body, reply.lang, reply.updated_at = body, detect_language(body), utcnow()
+        audit.record(
+            session,
+            official,
+            "reply.edit",
+            reply.comment,
+            before=before,
+            after={"body": body},
+        )
+        return reply
+
+    return in_transaction(session, work)
+
+
+def reply_for(session: Session, comment_id: int) -> Reply | None:
+    """The answer to a comment, if any."""
+    return session.scalar(select(Reply).where(Reply.comment_id == comment_id))
+
+
+def give_verdict(
+    session: Session,
+    reply_id: int,
+    resident_key: str,
+    *,
+    satisfied: bool,
+    reason: VerdictReason | None,
+) -> bool:
+    """Record or change a resident's verdict on a reply; returns True if changed.
+
+    The reply's satisfied/dissatisfied counts move in the same transaction.
+    """
+    if not satisfied and reason is None:
+        raise ValueError("a verdict of not satisfied needs a reason")
+    reason = None if satisfied else reason
+
+    def work() -> bool:
+        reply = session.get(Reply, reply_id)
+        if reply is None or reply.comment.status != CommentStatus.PUBLISHED:
+            raise LookupError(reply_id)
+        now = utcnow()
+        new_id = session.execute(
+            insert_ignoring_duplicates(
+                session, ReplyVerdict, ["reply_id", "resident_key"]
+            )
+            .values(
+                reply_id=reply_id,
+                resident_key=resident_key,
+                satisfied=satisfied,
+                reason=reason,
+                by_author=reply.comment.resident_key == resident_key,
+                is_demo=False,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(ReplyVerdict.id)
+        ).scalar()
+        if new_id is None:
+            verdict = session.execute(
+                select(ReplyVerdict)
+                .where(
+                    ReplyVerdict.reply_id == reply_id,
+                    ReplyVerdict.resident_key == resident_key,
+                )
+                .with_for_update()
+            ).scalar_one()
+            if (verdict.satisfied, verdict.reason) == (satisfied, reason):
+                return False
+            was = verdict.satisfied
+            verdict.satisfied, verdict.reason, verdict.updated_at = (
+                satisfied,
+                reason,
+                now,
+            )
+            if was == satisfied:
+                return True
+            _count(session, reply_id, was, -1)
+        _count(session, reply_id, satisfied, +1)
+        return True
+
+    return in_transaction(session, work)
+
+
+def _count(session: Session, reply_id: int, satisfied: bool, delta: int) -> None:
+    """Move one verdict in or out of a reply's counts."""
+    column = Reply.satisfied if satisfied else Reply.dissatisfied
+    session.execute(
+        update(Reply).where(Reply.id == reply_id).values({column: column + delta})
+    )
+
+
+def resident_verdicts(
+    session: Session, resident_key: str | None, reply_ids: list[int]
+) -> dict[int, ReplyVerdict]:
+    """This resident's own verdicts on these replies."""
+    if not resident_key or not reply_ids:
+        return {}
+    rows = session.scalars(
+        select(ReplyVerdict).where(
+            ReplyVerdict.resident_key == resident_key,
+            ReplyVerdict.reply_id.in_(reply_ids),
+        )
+    )
+    return {row.reply_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A published comment without an answer, and when one is due."""
+
+    comment: Comment
+    due: date
+    overdue: bool
+
+
+def awaiting_reply(
+    session: Session, today: date, commitment_id: int | None = None, limit: int = 100
+) -> tuple[list[Waiting], int]:
+    """Published comments not yet answered, oldest first, and how many there are."""
+    stmt = (
+        select(Comment)
+        .outerjoin(Reply, Reply.comment_id == Comment.id)
+        .where(Comment.status == CommentStatus.PUBLISHED, Reply.id.is_(None))
+    )
+    if commitment_id is not None:
+        stmt = stmt.where(Comment.commitment_id == commitment_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    days = target_days(session)
+    rows = session.scalars(
+        stmt.options(joinedload(Comment.commitment))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(limit)
+    )
+    waiting = []
+    for comment in rows:
+        due = due_on(comment, days)
+        waiting.append(Waiting(comment, due, today > due))
+    return waiting, total
+
+
+@dataclass(frozen=True)
+class ReplyStats:
+    """How well comments are answered: rate, time and residents' verdicts."""
+
+    published: int
+    replied: int
+    on_time: int
+    median_days: float | None
+    satisfied: int
+    dissatisfied: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.replied / self.published if self.published else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.replied if self.replied else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        given = self.satisfied + self.dissatisfied
+        return self.satisfied / given if given else None
+
+
+def reply_stats(
+    session: Session, published: dict[int, int], days: int
+) -> dict[int | None, ReplyStats]:
+    """Reply figures per commitment and overall (key None).
+
+    `published` is the number of published comments per commitment, from the
+    kept totals; replies are few, so they are read row by row.
+    """
+    rows = session.execute(
+        select(
+            Reply.commitment_id,
+            Reply.created_at,
+            Comment.created_at,
+            Reply.satisfied,
+            Reply.dissatisfied,
+        ).join(Comment, Comment.id == Reply.comment_id)
+    )
+    per: dict[int, list[tuple[int, bool, int, int]]] = {}
+    for commitment_id, replied_at, received_at, yes, no in rows:
+        received, answered = local_day(received_at), local_day(replied_at)
+        taken = working_days_between(received, answered)
+        per.setdefault(commitment_id, []).append((taken, taken <= days, yes, no))
+    out: dict[int | None, ReplyStats] = {}
+    everything: list[tuple[int, bool, int, int]] = []
+    for commitment_id in set(published) | set(per):
+        items = per.get(commitment_id, [])
+        everything += items
+        out[commitment_id] = _stats(published.get(commitment_id, 0), items)
+    out[None] = _stats(sum(published.values()), everything)
+    return out
+
+
+def _stats(published: int, items: list[tuple[int, bool, int, int]]) -> ReplyStats:
+    return ReplyStats(
+        published=published,
+        replied=len(items),
+        on_time=sum(1 for _, ok, _, _ in items if ok),
+        median_days=statistics.median(t for t, _, _, _ in items) if items else None,
+        satisfied=sum(yes for *_, yes, _ in items),
+        dissatisfied=sum(no for *_, no in items),
+    )
