@@ -59,9 +59,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import api, cards, feedback, moderation, official, pages, staff
+    from portal.views import (
+        api,
+        cards,
+        dashboard,
+        exports,
+        feedback,
+        moderation,
+        official,
+        pages,
+        staff,
+    )
 
-    for module in (cards, feedback, pages, api, staff, moderation, official):
+    blueprints = (cards, feedback, pages, api, staff, moderation, official, dashboard)
+    for module in (*blueprints, exports):
         app.register_blueprint(module.bp)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from portal.models import Role
@@ -29,8 +29,8 @@ def staff(*roles: Role) -> Callable[[Callable], Callable]:
         @wraps(view)
         def checked(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.method in ("GET", "HEAD"):
-                    return redirect(url_for("staff.sign_in", next=request.full_path))
+                # 403, not a redirect: residents are refused; the error page
+                # offers staff the sign-in form, coming back here after.
                 abort(403)
             if current_user.role not in roles:
                 current_app.logger.warning(

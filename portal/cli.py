@@ -18,6 +18,7 @@ from portal import reportdata
 from portal.config import ROOT
 from portal.demo import demo
 from portal.extensions import db
+from portal.insights.commands import insights
 from portal.models import Role
 from portal.services import staff
 from portal.services.reports import InvalidReportData, load_report
@@ -176,3 +177,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(insights)

@@ -48,6 +48,13 @@ SCREENING_LABELS = {
     "bot": _l("Bot traps"),
 }
 
+# The sentiment of a comment, as officials and moderators read it.
+TONE_LABELS = {
+    "positive": _l("Positive"),
+    "unclear": _l("Unclear"),
+    "negative": _l("Negative"),
+}
+
 # Audit-log actions as an administrator reads them.
 AUDIT_ACTIONS = {
     "comment.approve": _l("Approved a comment"),
@@ -141,14 +148,18 @@ def localized(obj, field: str) -> str:
 
 def format_number(value: Decimal | int | float) -> str:
     """A number in the reader's style: 2580 in Chinese, 2,580 in English."""
+    if isinstance(value, int):
+        # The same result as Babel's for whole numbers, without its cost: the
+        # dashboard writes hundreds of them.
+        return str(value) if lang() == "zh" else f"{value:,}"
     if lang() == "zh":
         return format_decimal(value, locale="zh", group_separator=False)
     return format_decimal(value, locale="en")
 
 
 def format_average(value: float) -> str:
-    """An average rating with one decimal: 3.8."""
-    return format_decimal(round(value, 1), format="0.0", locale=lang())
+    """An average rating with one decimal: 3.8 (the same in both languages)."""
+    return f"{value:.1f}"
 
 
 def format_quantity(value: Decimal, unit: Unit | None) -> str:

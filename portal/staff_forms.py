@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -165,5 +166,17 @@ class ReplyForm(FlaskForm):
                 max=2000,
                 message=_l("Please write between 2 and 2000 characters."),
             ),
+        ],
+    )
+
+
+class ReplyTargetForm(FlaskForm):
+    """The working days within which officials should answer a comment."""
+
+    days = IntegerField(
+        _l("Reply target, in working days"),
+        validators=[
+            InputRequired(_l("Please enter a whole number of working days.")),
+            NumberRange(min=1, max=60, message=_l("Please enter 1 to 60 days.")),
         ],
     )

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import (
     format_date,
     format_datetime,
+    format_percent,
     format_timedelta,
     to_user_timezone,
 )
@@ -107,6 +108,8 @@ def register(app: Flask) -> None:
         screening_explanation=i18n.screening_explanation,
         audit_action=lambda action: str(i18n.AUDIT_ACTIONS.get(action, action)),
         verdict_reason=lambda reason: str(VERDICT_REASON_LABELS[reason]),
+        tone_label=lambda tone: str(i18n.TONE_LABELS[tone]),
+        format_percent=format_percent,
         json_pairs=lambda text: sorted(json.loads(text or "{}").items()),
         screening_label=lambda label: str(i18n.SCREENING_LABELS.get(label, label)),
         format_datetime=format_datetime,

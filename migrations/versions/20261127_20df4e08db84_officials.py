@@ -27,6 +27,13 @@ def upgrade() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('scope', name=op.f('pk_participant_count'))
     )
+    op.create_table('theme_summary',
+    sa.Column('scope', sa.String(length=24), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('comments', sa.Integer(), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('scope', name=op.f('pk_theme_summary'))
+    )
     op.create_table('feedback_week',
     sa.Column('commitment_id', sa.Integer(), nullable=False),
     sa.Column('week', sa.Date(), nullable=False),
@@ -100,5 +107,6 @@ def downgrade() -> None:
     op.drop_table('reply')
     op.drop_table('feedback_week')
     op.drop_table('participant_count')
+    op.drop_table('theme_summary')
     op.drop_table('participant')
     # ### end Alembic commands ###

@@ -13,6 +13,8 @@ from flask.cli import with_appcontext
 
 from portal.demo.data import MAX_COMMENTS, MAX_RATINGS, NotReady, clear_demo, load_demo
 from portal.extensions import db
+from portal.services import themes
+from portal.services.commitments import current_report
 
 
 @click.group()
@@ -68,12 +70,14 @@ def load(
         )
     except NotReady as exc:
         raise click.ClickException(str(exc)) from exc
+    # Themes are read by the dashboard, and computed only by a command.
+    read = themes.refresh(db.session, current_report(db.session).id)
     click.echo(
         f"Added demonstration data to the {done.year} report "
         f"({done.commitments} commitments, run {done.run}): "
         f"{n_ratings:,} ratings ({done.changed:,} of them changed later), "
         f"{n_comments:,} comments, {done.updates} progress updates on "
-        f"{done.updated_commitments} commitments, "
+        f"{done.updated_commitments} commitments, themes of {read:,} comments, "
         f"in {time.perf_counter() - started:.1f} s."
     )
     click.echo(
@@ -91,6 +95,8 @@ def clear() -> None:
         removed = clear_demo(db.session)
     except NotReady as exc:
         raise click.ClickException(str(exc)) from exc
+    if report := current_report(db.session):
+        themes.refresh(db.session, report.id)
     click.echo(
         "Removed demonstration data: "
         + ", ".join(f"{n:,} {name}" for name, n in removed.items())

@@ -16,11 +16,9 @@ from sqlalchemy import (
     Insert,
     Integer,
     bindparam,
-    case,
     cast,
     delete,
     false,
-    func,
     insert,
     inspect,
     null,
@@ -42,6 +40,7 @@ from portal.demo.phrases import (
     NOTE_PREFIX,
     NOTES,
 )
+from portal.demo.replies import add_replies, clear_replies
 from portal.models import (
     Comment,
     Commitment,
@@ -49,13 +48,12 @@ from portal.models import (
     ProgressUpdate,
     Rating,
     RatingChange,
-    RatingSummary,
     Report,
     Status,
 )
-from portal.models.feedback import SCORES
 from portal.services import insight_totals, settings
 from portal.services.commitments import current_report
+from portal.services.ratings import rebuild_summaries
 from portal.services.transactions import in_transaction
 
 MAX_RATINGS = 5_000_000
@@ -73,9 +71,6 @@ RATING = Rating.__table__
 
 
 CHANGE = RatingChange.__table__
-
-
-SUMMARY = RatingSummary.__table__
 
 
 COMMENT = Comment.__table__
@@ -226,29 +221,6 @@ def _restore_statuses(session: Session, commitment_ids: set[int]) -> None:
         session.get(Commitment, commitment_id).status = latest or Status.NOT_STARTED
 
 
-def rebuild_summaries(session: Session) -> None:
-    """Recompute every rating and dashboard total from the feedback rows, in SQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        # A rating sent meanwhile waits, rather than adjust totals being rebuilt.
-        session.execute(text("LOCK TABLE rating_summary IN SHARE ROW EXCLUSIVE MODE"))
-    session.execute(delete(SUMMARY))
-    per_score = [func.sum(case((RATING.c.score == s, 1), else_=0)) for s in SCORES]
-    session.execute(
-        insert(SUMMARY).from_select(
-            ["commitment_id", "count", "total", "n1", "n2", "n3", "n4", "n5"],
-            select(
-                RATING.c.commitment_id,
-                func.count(),
-                func.sum(RATING.c.score),
-                *per_score,
-            )
-            .where(RATING.c.quarantined.is_(False))
-            .group_by(RATING.c.commitment_id),
-        )
-    )
-    insight_totals.rebuild(session)
-
-
 def _has_schema(session: Session) -> bool:
     """Whether the tables exist, so that a fresh site gets a message, not a trace."""
     return inspect(session.get_bind()).has_table(Report.__tablename__)
@@ -309,10 +281,12 @@ def load_demo(
         comments = comment_rows(rng, profiles, n_comments, run, weeks)
         for chunk in batched(comments, CHUNK):
             session.execute(insert(COMMENT), chunk)
+        add_replies(session, rng, run)
         added, touched = 0, set()
         if updates:
             added, touched = _add_updates(session, rng, commitments, weeks)
         rebuild_summaries(session)
+        insight_totals.rebuild(session)
         settings.put(session, settings.DEMO_DATA, "1")
         return changed, added, touched
 
@@ -334,7 +308,7 @@ def clear_demo(session: Session) -> dict[str, int]:
             )
         )
         demo_comments = select(COMMENT.c.id).where(COMMENT.c.is_demo.is_(True))
-        removed = {}
+        removed = clear_replies(session)
         for name, table, where in (
             ("flags on demo comments", FLAG, FLAG.c.comment_id.in_(demo_comments)),
             ("comments", COMMENT, COMMENT.c.is_demo.is_(True)),
@@ -345,6 +319,7 @@ def clear_demo(session: Session) -> dict[str, int]:
             removed[name] = session.execute(delete(table).where(where)).rowcount
         _restore_statuses(session, touched)
         rebuild_summaries(session)
+        insight_totals.rebuild(session)
         settings.put(session, settings.DEMO_DATA, None)
         removed["commitment statuses restored"] = len(touched)
         return removed

@@ -181,8 +181,13 @@ def find_themes(
     *,
     limit: int = LIMIT,
     min_count: int = MIN_COMMENTS,
+    cache: dict[str, dict[str, tuple[tuple[str, ...], str]]] | None = None,
 ) -> CommitmentThemes:
-    """Find up to `limit` themes per polarity; unclear comments are not read."""
+    """Find up to `limit` themes per polarity; unclear comments are not read.
+
+    `cache` keeps each body's terms between calls, so that one comment read for
+    its commitment, its area and the district is segmented once.
+    """
     bodies: dict[Polarity, list[ThemeComment]] = {p: [] for p in POLARITIES}
     terms: dict[Polarity, dict[str, _Term]] = {p: {} for p in POLARITIES}
     for comment in comments:
@@ -192,7 +197,11 @@ def find_themes(
         index = len(bodies[polarity])
         bodies[polarity].append(comment)
         table = terms[polarity]
-        for key, (parts, shown) in _comment_terms(comment.body).items():
+        if cache is None:
+            found = _comment_terms(comment.body)
+        elif (found := cache.get(comment.body)) is None:
+            found = cache[comment.body] = _comment_terms(comment.body)
+        for key, (parts, shown) in found.items():
             term = table.get(key)
             if term is None:
                 term = table[key] = _Term(parts)

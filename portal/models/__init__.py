@@ -12,7 +12,12 @@ from portal.models.feedback import (
     RatingSummary,
     RejectReason,
 )
-from portal.models.insight import FeedbackWeek, Participant, ParticipantCount
+from portal.models.insight import (
+    FeedbackWeek,
+    Participant,
+    ParticipantCount,
+    ThemeSummary,
+)
 from portal.models.reply import Reply, ReplyVerdict, VerdictReason
 from portal.models.report import Area, Report, Topic, Unit
 from portal.models.setting import SensitiveWord, Setting
@@ -44,6 +49,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Status",
+    "ThemeSummary",
     "Topic",
     "Unit",
     "VerdictReason",

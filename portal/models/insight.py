@@ -6,9 +6,9 @@ pages read these instead of counting a million ratings.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -48,3 +48,21 @@ class ParticipantCount(Base):
 
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ThemeSummary(Base):
+    """The themes of a scope's published comments, as last computed.
+
+    Segmenting thousands of comments takes seconds, so `flask insights themes`
+    computes them (after a demo load, or on a schedule) and pages read them.
+    """
+
+    __tablename__ = "theme_summary"
+
+    # "district", "area:<id>" or "commitment:<id>".
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    computed_at: Mapped[datetime]
+    # Published comments read, of which positive and negative were compared.
+    comments: Mapped[int]
+    # portal.insights.themes.CommitmentThemes.as_dict(), as JSON.
+    data: Mapped[str] = mapped_column(Text)

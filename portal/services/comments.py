@@ -78,7 +78,7 @@ def submit_comment(
         if status == CommentStatus.PUBLISHED:
             insight_totals.count_comment(session, comment, +1)
         if not quarantined:
-            insight_totals.join(session, resident_key, commitment.area_id)
+            insight_totals.join(session, commitment, resident_key)
         return comment
 
     return Submitted(in_transaction(session, work), kinds)

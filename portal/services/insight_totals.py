@@ -7,7 +7,7 @@ happens in the caller's transaction, beside the feedback row it counts.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     String,
@@ -45,8 +45,12 @@ def area_scope(area_id: int) -> str:
 
 
 def week_of(moment: datetime | date) -> date:
-    """The Monday of the (UTC) week a moment falls in."""
-    day = moment.date() if isinstance(moment, datetime) else moment
+    """The Monday of the (UTC) week a moment falls in (naive means UTC)."""
+    if isinstance(moment, datetime):
+        # PostgreSQL hands times back in the connection's zone, not UTC.
+        day = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    else:
+        day = moment
     return day - timedelta(days=day.weekday())
 
 
@@ -101,21 +105,35 @@ def count_comment(session: Session, comment: Comment, delta: int) -> None:
 def status_changed(
     session: Session, comment: Comment, before: CommentStatus, after: CommentStatus
 ) -> None:
-    """Keep the published-comment totals in step with a change of status."""
+    """Keep the totals in step with a change of status: published comments, and
+    the writer of a comment a moderator has taken out of quarantine."""
     was, now = before == CommentStatus.PUBLISHED, after == CommentStatus.PUBLISHED
     if was != now:
         count_comment(session, comment, +1 if now else -1)
+    if before == CommentStatus.QUARANTINED != after:
+        join(session, comment.commitment, comment.resident_key)
 
 
-def join(session: Session, resident_key: str, area_id: int) -> None:
-    """Count a resident once in the district and once in the area they spoke on."""
-    for scope in (DISTRICT, area_scope(area_id)):
+def commitment_scope(commitment_id: int) -> str:
+    """The participation (and theme) scope of one commitment."""
+    return f"commitment:{commitment_id}"
+
+
+def join(session: Session, commitment: Commitment, resident_key: str) -> None:
+    """Count a resident once in the district, the area and the commitment they
+    rated or wrote on."""
+    for scope in (
+        DISTRICT,
+        area_scope(commitment.area_id),
+        commitment_scope(commitment.id),
+    ):
+        # RETURNING, not rowcount: SQLAlchemy gives -1 for an INSERT on psycopg.
         added = session.execute(
-            insert_ignoring_duplicates(
-                session, Participant, ["scope", "resident_key"]
-            ).values(scope=scope, resident_key=resident_key)
-        ).rowcount
-        if added:
+            insert_ignoring_duplicates(session, Participant, ["scope", "resident_key"])
+            .values(scope=scope, resident_key=resident_key)
+            .returning(Participant.scope)
+        ).first()
+        if added is not None:
             session.execute(
                 insert_ignoring_duplicates(session, ParticipantCount, ["scope"]).values(
                     scope=scope, count=0
@@ -130,7 +148,9 @@ def join(session: Session, resident_key: str, area_id: int) -> None:
 
 def participants(session: Session) -> dict[str, int]:
     """Distinct residents taking part, by scope."""
-    return dict(session.execute(select(ParticipantCount.scope, ParticipantCount.count)))
+    rows = session.execute(select(ParticipantCount.scope, ParticipantCount.count))
+    # .all(): a Result has keys(), so dict() would take it for a mapping.
+    return dict(rows.all())
 
 
 def week_start(session: Session, column):
@@ -201,16 +221,24 @@ def _rebuild_weeks(session: Session) -> None:
 
 
 def _rebuild_participants(session: Session) -> None:
-    """Distinct residents with a counted rating or a comment, per scope."""
+    """Distinct residents who ever gave a counted rating, or wrote a comment not
+    (or no longer) held as a bot's, per scope.
+
+    Ratings come from their history: a resident whose counted rating is later
+    changed by one the bot traps catch has still taken part, as the weeks show.
+    """
     people = union(
-        select(Rating.resident_key, Rating.commitment_id).where(
-            Rating.quarantined.is_(False)
-        ),
+        select(Rating.resident_key, Rating.commitment_id)
+        .join(RatingChange, RatingChange.rating_id == Rating.id)
+        .where(RatingChange.quarantined.is_(False)),
         select(Comment.resident_key, Comment.commitment_id).where(
             Comment.status != CommentStatus.QUARANTINED
         ),
     ).subquery()
     area = (literal("area:", String) + cast(Commitment.area_id, String)).label("scope")
+    own = (literal("commitment:", String) + cast(people.c.commitment_id, String)).label(
+        "scope"
+    )
     session.execute(
         insert(Participant).from_select(
             ["scope", "resident_key"],
@@ -219,6 +247,7 @@ def _rebuild_participants(session: Session) -> None:
                 select(area, people.c.resident_key).join(
                     Commitment, Commitment.id == people.c.commitment_id
                 ),
+                select(own, people.c.resident_key),
             ),
         )
     )

@@ -94,7 +94,9 @@ def decide(
 
     def work() -> Comment:
         # Locked so that a flag hiding it meanwhile cannot skew the totals.
-        comment = session.get(Comment, comment_id, with_for_update=True)
+        comment = session.get(
+            Comment, comment_id, with_for_update=True, populate_existing=True
+        )
         if comment is None:
             raise LookupError(comment_id)
         was = comment.status

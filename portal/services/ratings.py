@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -87,7 +87,7 @@ def rate(
         if not quarantined:
             _adjust_summary(session, commitment.id, score, +1)
             insight_totals.count_rating(session, commitment.id, score, now)
-            insight_totals.join(session, resident_key, commitment.area_id)
+            insight_totals.join(session, commitment, resident_key)
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)
@@ -161,5 +161,27 @@ def resident_ratings(session: Session, resident_key: str) -> list[Rating]:
             select(Rating)
             .where(Rating.resident_key == resident_key)
             .order_by(Rating.updated_at.desc(), Rating.id.desc())
+        )
+    )
+
+
+def rebuild_summaries(session: Session) -> None:
+    """Recompute every rating total from the counted ratings, in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A rating sent meanwhile waits, rather than adjust totals being rebuilt.
+        session.execute(text("LOCK TABLE rating_summary IN SHARE ROW EXCLUSIVE MODE"))
+    session.execute(delete(RatingSummary))
+    per_score = [func.sum(case((Rating.score == s, 1), else_=0)) for s in SCORES]
+    session.execute(
+        insert(RatingSummary).from_select(
+            ["commitment_id", "count", "total", "n1", "n2", "n3", "n4", "n5"],
+            select(
+                Rating.commitment_id,
+                func.count(),
+                func.sum(Rating.score),
+                *per_score,
+            )
+            .where(Rating.quarantined.is_(False))
+            .group_by(Rating.commitment_id),
         )
     )

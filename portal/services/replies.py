@@ -7,6 +7,7 @@ China Standard Time) of the comment being received; the target is a setting.
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -300,15 +301,23 @@ class ReplyStats:
     """How well comments are answered: rate, time and residents' verdicts."""
 
     published: int
-    replied: int
+    # Working days each reply took, and whether it came within the target.
+    days_taken: tuple[int, ...]
     on_time: int
-    median_days: float | None
     satisfied: int
     dissatisfied: int
 
     @property
+    def replied(self) -> int:
+        return len(self.days_taken)
+
+    @property
     def rate(self) -> float | None:
         return self.replied / self.published if self.published else None
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.days_taken) if self.days_taken else None
 
     @property
     def on_time_share(self) -> float | None:
@@ -320,14 +329,22 @@ class ReplyStats:
         return self.satisfied / given if given else None
 
 
+def combined(stats: list[ReplyStats]) -> ReplyStats:
+    """The figures of several commitments together."""
+    return ReplyStats(
+        published=sum(s.published for s in stats),
+        days_taken=tuple(d for s in stats for d in s.days_taken),
+        on_time=sum(s.on_time for s in stats),
+        satisfied=sum(s.satisfied for s in stats),
+        dissatisfied=sum(s.dissatisfied for s in stats),
+    )
+
+
 def reply_stats(
     session: Session, published: dict[int, int], days: int
-) -> dict[int | None, ReplyStats]:
-    """Reply figures per commitment and overall (key None).
-
-    `published` is the number of published comments per commitment, from the
-    kept totals; replies are few, so they are read row by row.
-    """
+) -> dict[int, ReplyStats]:
+    """Reply figures per commitment of `published` (published comments each,
+    from the kept totals); replies are few, so they are read row by row."""
     rows = session.execute(
         select(
             Reply.commitment_id,
@@ -335,29 +352,26 @@ def reply_stats(
             Comment.created_at,
             Reply.satisfied,
             Reply.dissatisfied,
-        ).join(Comment, Comment.id == Reply.comment_id)
+        )
+        .join(Comment, Comment.id == Reply.comment_id)
+        .where(Reply.commitment_id.in_(list(published)))
     )
-    per: dict[int, list[tuple[int, bool, int, int]]] = {}
-    for commitment_id, replied_at, received_at, yes, no in rows:
-        received, answered = local_day(received_at), local_day(replied_at)
-        taken = working_days_between(received, answered)
-        per.setdefault(commitment_id, []).append((taken, taken <= days, yes, no))
-    out: dict[int | None, ReplyStats] = {}
-    everything: list[tuple[int, bool, int, int]] = []
-    for commitment_id in set(published) | set(per):
-        items = per.get(commitment_id, [])
-        everything += items
-        out[commitment_id] = _stats(published.get(commitment_id, 0), items)
-    out[None] = _stats(sum(published.values()), everything)
-    return out
-
-
-def _stats(published: int, items: list[tuple[int, bool, int, int]]) -> ReplyStats:
-    return ReplyStats(
-        published=published,
-        replied=len(items),
-        on_time=sum(1 for _, ok, _, _ in items if ok),
-        median_days=statistics.median(t for t, _, _, _ in items) if items else None,
-        satisfied=sum(yes for *_, yes, _ in items),
-        dissatisfied=sum(no for *_, no in items),
-    )
+    taken: dict[int, list[int]] = defaultdict(list)
+    yes: dict[int, int] = defaultdict(int)
+    no: dict[int, int] = defaultdict(int)
+    for commitment_id, replied_at, received_at, satisfied, dissatisfied in rows:
+        taken[commitment_id].append(
+            working_days_between(local_day(received_at), local_day(replied_at))
+        )
+        yes[commitment_id] += satisfied
+        no[commitment_id] += dissatisfied
+    return {
+        commitment_id: ReplyStats(
+            published=n,
+            days_taken=tuple(taken[commitment_id]),
+            on_time=sum(1 for t in taken[commitment_id] if t <= days),
+            satisfied=yes[commitment_id],
+            dissatisfied=no[commitment_id],
+        )
+        for commitment_id, n in published.items()
+    }

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import Comment, Role, Status
 from portal.services import progress, replies
 from portal.services.commitments import get_commitment_or_404
-from portal.staff_forms import ProgressForm, ReplyForm
+from portal.staff_forms import ProgressForm, ReplyForm, ReplyTargetForm
 from portal.views.staff import no_store
 
 bp = Blueprint("official", __name__, url_prefix="/official")
@@ -58,7 +58,28 @@ def awaiting():
         waiting=waiting,
         total=total,
         target_days=replies.target_days(session),
+        target_form=ReplyTargetForm(days=replies.target_days(session)),
     )
+
+
+@bp.post("/reply-target")
+@staff(Role.ADMINISTRATOR)
+def reply_target():
+    """Change the number of working days within which a reply is due."""
+    session = db.session
+    form = ReplyTargetForm()
+    if not form.validate():
+        waiting, total = replies.awaiting_reply(session, replies.today())
+        return render_template(
+            "official/awaiting.html",
+            waiting=waiting,
+            total=total,
+            target_days=replies.target_days(session),
+            target_form=form,
+        ), 400
+    replies.set_target_days(session, current_user, form.days.data)
+    flash(_("The reply target is saved."), "success")
+    return redirect(url_for(".awaiting"), code=303)
 
 
 REFUSALS = {

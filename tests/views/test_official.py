@@ -95,4 +95,4 @@ def test_residents_and_moderators_cannot_post_updates(
         sign_in(client, make_staff(role))
         assert client.get(FORM).status_code == 403
     else:
-        assert client.get(FORM).status_code == 302
+        assert client.get(FORM).status_code == 403

@@ -123,7 +123,7 @@ def test_residents_and_moderators_cannot_reply(
         sign_in(client, make_staff(role))
         assert client.get(url).status_code == 403
     else:
-        assert client.get(url).status_code == 302
+        assert client.get(url).status_code == 403
     # With a valid token (every page's forms share it), the post is still refused.
     token = hidden_fields(client.get(PAGE).get_data(as_text=True), "/c/3.5.8/comments")
     response = client.post(url, data={"csrf_token": token["csrf_token"], "body": "答"})
@@ -203,3 +203,20 @@ def test_working_days_skip_weekends():
     assert add_working_days(date(2026, 11, 23), 5) == date(2026, 11, 30)
     assert working_days_between(friday, friday + timedelta(days=3)) == 1
     assert working_days_between(friday, friday) == 0
+
+
+def test_an_administrator_changes_the_reply_target(
+    app, make_staff, sign_in, official, session, shipped
+):
+    admin = app.test_client()
+    sign_in(admin, make_staff("administrator"))
+    url = "/official/replies"
+    refused = send(admin, url, "/official/reply-target", {"days": "0"})
+    assert refused.status_code == 400
+    assert send(admin, url, "/official/reply-target", {"days": "10"}).status_code == 303
+    page = official.get(url + "?lang=en").get_data(as_text=True)
+    assert "within 10 working days" in page
+    assert "/official/reply-target" not in page  # officials cannot change it
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "settings.reply_target_days")
+    )

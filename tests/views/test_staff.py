@@ -17,7 +17,7 @@ from tests.conftest import STAFF_PASSWORD
 def test_sign_in_opens_the_queue_and_sign_out_really_ends_it(app, make_staff, sign_in):
     moderator = make_staff("moderator")
     client = app.test_client()
-    assert client.get("/moderation/").status_code == 302  # to the sign-in page
+    assert client.get("/moderation/").status_code == 403  # with a link to sign in
     response = sign_in(client, moderator)
     assert response.status_code == 303
     assert response.headers["Location"] == "/moderation/"
@@ -30,10 +30,10 @@ def test_sign_in_opens_the_queue_and_sign_out_really_ends_it(app, make_staff, si
     from tests.forms import hidden_fields
 
     client.post("/staff/sign-out", data=hidden_fields(page, "/staff/sign-out"))
-    assert client.get("/moderation/").status_code == 302
+    assert client.get("/moderation/").status_code == 403
     replay = app.test_client()
     replay.set_cookie("session", stolen)
-    assert replay.get("/moderation/").status_code == 302  # the old cookie is dead
+    assert replay.get("/moderation/").status_code == 403  # the old cookie is dead
 
 
 def test_a_new_session_and_form_token_at_sign_in(app, make_staff, sign_in):
@@ -105,14 +105,14 @@ def test_idle_and_absolute_timeouts_end_sessions(app, session, make_staff, sign_
     row = session.scalar(select(StaffSession))
     row.last_seen_at = utcnow() - timedelta(minutes=31)
     session.commit()
-    assert client.get("/moderation/").status_code == 302
+    assert client.get("/moderation/").status_code == 403
     assert session.scalar(select(func.count()).select_from(StaffSession)) == 0
 
     sign_in(client, moderator)
     row = session.scalar(select(StaffSession))
     row.created_at = utcnow() - timedelta(hours=13)
     session.commit()
-    assert client.get("/moderation/").status_code == 302
+    assert client.get("/moderation/").status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,9 @@ def test_users_create_command(runner, session):
 
 @pytest.mark.parametrize("path", ["/moderation/", "/moderation/audit"])
 def test_residents_cannot_open_staff_pages(client, path):
-    assert client.get(path).status_code == 302
+    page = client.get(path)
+    assert page.status_code == 403
+    assert "/staff/sign-in?next=" in page.get_data(as_text=True)
     assert client.post("/moderation/decide").status_code == 400  # no CSRF token
 
 

@@ -1,0 +1,131 @@
+"""The officials' dashboard: what residents think, where, and how it changes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.access import staff
+from portal.extensions import db
+from portal.i18n import localized, report_section
+from portal.models import Comment, CommentStatus, Role
+from portal.services import dashboard, replies, themes
+from portal.services.commitments import current_report, get_commitment_or_404
+from portal.services.insight_totals import DISTRICT, area_scope, commitment_scope
+from portal.views.staff import no_store
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp.after_request(no_store)
+
+OFFICIALS = (Role.OFFICIAL, Role.ADMINISTRATOR)
+
+
+def _report_or_404():
+    report = current_report(db.session)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _examples(stored: themes.StoredThemes | None) -> dict[int, Comment]:
+    """The published comments the themes point to, by id, for quoting and links."""
+    if stored is None:
+        return {}
+    ids = {
+        comment_id
+        for side in (stored.negative, stored.positive)
+        for theme in side["themes"]
+        for comment_id in theme["example_ids"]
+    }
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Comment)
+        .where(Comment.id.in_(ids), Comment.status == CommentStatus.PUBLISHED)
+        .options(joinedload(Comment.commitment))
+    )
+    return {c.id: c for c in rows}
+
+
+def _render(scope: str, *, printing: bool, area=None, commitment=None, heading: str):
+    session = db.session
+    report = _report_or_404()
+    today = replies.today()
+    overview = dashboard.overview(
+        session, report, today, area=area, commitment=commitment
+    )
+    stored = themes.stored(session, scope)
+    waiting = None
+    if commitment is not None:
+        waiting = replies.awaiting_reply(session, today, commitment.id, limit=10)
+    return render_template(
+        "dashboard/overview.html",
+        o=overview,
+        report=report,
+        area=area,
+        commitment=commitment,
+        heading=heading,
+        themes=stored,
+        examples=_examples(stored),
+        waiting=waiting,
+        printing=printing,
+        today=today,
+    )
+
+
+@bp.get("/")
+@staff(*OFFICIALS)
+def index():
+    """The district: figures, trends, themes, needs attention, areas, commitments."""
+    report = _report_or_404()
+    heading = localized(report, "district")
+    return _render(DISTRICT, printing=False, heading=heading)
+
+
+def _area(code: str):
+    return dashboard.area_or_404(db.session, _report_or_404(), code)
+
+
+@bp.get("/area/<code>")
+@staff(*OFFICIALS)
+def area(code: str):
+    """One area of work of the report and its commitments."""
+    found = _area(code)
+    heading = f"{report_section(found.code)} {localized(found, 'name')}"
+    return _render(area_scope(found.id), printing=False, area=found, heading=heading)
+
+
+@bp.get("/area/<code>/print")
+@staff(*OFFICIALS)
+def area_print(code: str):
+    """The area's page laid out for printing on A4."""
+    found = _area(code)
+    heading = f"{report_section(found.code)} {localized(found, 'name')}"
+    return _render(area_scope(found.id), printing=True, area=found, heading=heading)
+
+
+@bp.get("/c/<code>")
+@staff(*OFFICIALS)
+def commitment(code: str):
+    """One commitment: ratings, tone, trend, themes and what waits for a reply."""
+    found = get_commitment_or_404(db.session, code)
+    return _render(
+        commitment_scope(found.id),
+        printing=False,
+        commitment=found,
+        heading=f"{found.code} {localized(found, 'title')}",
+    )
+
+
+@bp.get("/c/<code>/print")
+@staff(*OFFICIALS)
+def commitment_print(code: str):
+    """The commitment's page laid out for printing on A4."""
+    found = get_commitment_or_404(db.session, code)
+    return _render(
+        commitment_scope(found.id),
+        printing=True,
+        commitment=found,
+        heading=f"{found.code} {localized(found, 'title')}",
+    )

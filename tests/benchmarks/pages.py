@@ -1,0 +1,132 @@
+"""How fast the card list and the officials' dashboard answer with a district's
+worth of feedback, in this process, against a minimal Flask page as baseline.
+
+    python -m tests.benchmarks.pages [--ratings 1000000] [--comments 100000]
+        [--database-url URL] [--requests 60]
+
+Builds a fresh database (SQLite in a temporary folder unless --database-url is
+given; a PostgreSQL database named there is emptied first), loads the shipped
+report and the demonstration data, computes the themes, signs an official in,
+then times each page through Flask's test client after a warm-up. Figures are
+wall-clock milliseconds per request: p50, p95, and p50 as a multiple of the
+baseline's p50 (the machine is shared, so the ratio is the steadier figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Role
+from portal.services import staff
+from tests.forms import send
+
+PASSWORD = "river lantern 2025 quiet harbour"
+PAGES = (
+    ("card list (zh)", "/"),
+    ("card list (en)", "/?lang=en"),
+    ("commitment page", "/c/3.5.8"),
+    ("dashboard: district", "/dashboard/"),
+    ("dashboard: area", "/dashboard/area/3.5"),
+    ("dashboard: commitment", "/dashboard/c/3.5.8"),
+)
+
+
+def _empty_postgres(url: str) -> None:
+    """Drop every table of the named PostgreSQL database (a benchmark database)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build(url: str, ratings: int, comments: int) -> Flask:
+    """A portal app on a new database holding the report and demo feedback."""
+    app = create_app({"SECRET_KEY": "benchmark", "DATABASE_URL": url})
+    runner = app.test_cli_runner()
+    for args in (
+        ["init-db"],
+        ["demo", "load", "--ratings", str(ratings), "--comments", str(comments),
+         "--seed", "20261127"],
+        ["insights", "themes"],
+    ):  # fmt: skip
+        started = time.perf_counter()
+        result = runner.invoke(args=args)
+        if result.exit_code:
+            raise SystemExit(result.output)
+        print(f"  {' '.join(args)}: {time.perf_counter() - started:.1f} s")
+    with app.app_context():
+        staff.create_user(
+            db.session, "bench", PASSWORD, Role.OFFICIAL, department="benchmark"
+        )
+    return app
+
+
+def hello_app() -> Flask:
+    """The baseline: the smallest Flask page, served the same way."""
+    app = Flask("hello")
+    app.add_url_rule("/", "hello", lambda: "Hello, world!")
+    return app
+
+
+def timed(client, url: str, n: int) -> list[float]:
+    """Milliseconds of n requests after a warm-up; each must answer 200."""
+    for _ in range(3):
+        client.get(url)
+    out = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        out.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ratings", type=int, default=1_000_000)
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        if url.startswith("postgresql"):
+            _empty_postgres(url)
+        print(f"Building {url.split('@')[-1]}: {args.ratings:,} ratings, "
+              f"{args.comments:,} comments")  # fmt: skip
+        app = build(url, args.ratings, args.comments)
+        official = app.test_client()
+        send(
+            official,
+            "/staff/sign-in",
+            "/staff/sign-in",
+            {"username": "bench", "password": PASSWORD},
+        )
+        resident = app.test_client()
+        baseline = timed(hello_app().test_client(), "/", args.requests)
+        base = statistics.median(baseline)
+        print(f"\n{'page':24} {'p50 ms':>8} {'p95 ms':>8} {'x baseline':>11}")
+        print(f"{'hello world (baseline)':24} {base:8.2f} "
+              f"{statistics.quantiles(baseline, n=20)[-1]:8.2f} {1:11.0f}")  # fmt: skip
+        for name, path in PAGES:
+            client = official if path.startswith("/dashboard") else resident
+            times = timed(client, path, args.requests)
+            p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[-1]
+            print(f"{name:24} {p50:8.2f} {p95:8.2f} {p50 / base:11.0f}")
+        if url.startswith("postgresql"):
+            with app.app_context():
+                db.engine.dispose()
+            _empty_postgres(url)
+
+
+if __name__ == "__main__":
+    main()
