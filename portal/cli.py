@@ -20,6 +20,7 @@ from portal.demo import demo
 from portal.extensions import db
 from portal.insights.commands import insights
 from portal.models import Role
+from portal.reports_import.commands import report
 from portal.services import staff
 from portal.services.reports import InvalidReportData, load_report
 from portal.services.screening import seed_word_lists
@@ -178,3 +179,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(insights)
+    app.cli.add_command(report)

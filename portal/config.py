@@ -69,6 +69,10 @@ class Config:
     # administrators can change it on the settings page.
     REPLY_TARGET_DAYS = 5
 
+    # The largest report text accepted for extraction or upload; a whole work
+    # report is about 60 KB of UTF-8.
+    REPORT_UPLOAD_MAX_BYTES = 2_000_000
+
     # The report the site carries when the database is empty.
     REPORT_DATA_FILE = str(
         Path(__file__).resolve().parent / "data" / "beiguan-2025.yaml"

@@ -180,6 +180,7 @@ def resident_comments(session: Session, resident_key: str) -> list[Comment]:
         session.scalars(
             select(Comment)
             .where(Comment.resident_key == resident_key)
+            .options(selectinload(Comment.reply))
             .order_by(Comment.created_at.desc(), Comment.id.desc())
         )
     )

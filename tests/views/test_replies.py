@@ -220,3 +220,10 @@ def test_an_administrator_changes_the_reply_target(
     assert session.scalar(
         select(AuditEvent).where(AuditEvent.action == "settings.reply_target_days")
     )
+
+
+def test_the_author_finds_the_answer_in_my_feedback(official, published, client):
+    answer(official, published)
+    page = client.get("/me?lang=en").get_data(as_text=True)
+    assert "Answered by 区发展改革委 on" in page
+    assert "Read the reply and say whether it helped" in page
