@@ -30,9 +30,16 @@ def insights() -> None:
 
 
 @insights.command()
-def classify() -> None:
-    """Read comments, one per line, and print label, score and language as JSON."""
-    stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+@click.argument(
+    "source",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    default="-",
+)
+def classify(source) -> None:
+    """Read comments, one per line, and print label, score and language as JSON.
+
+    SOURCE is a UTF-8 text file, or standard input when left out.
+    """
     batch: list[str] = []
 
     def flush() -> None:
@@ -40,7 +47,7 @@ def classify() -> None:
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         batch.clear()
 
-    for line in stdin:
+    for line in source:
         batch.append(line.rstrip("\r\n"))
         if len(batch) == BATCH:
             flush()

@@ -3,9 +3,10 @@
     python -m portal.insights.evaluate ../shared/datasets/sentiment
 
 Prints accuracy on zh_eval.csv, on its weibo rows with `[..]` emoticons
-removed, on en_eval.csv, the share of en_neutral.csv called unclear, and the
-CPU milliseconds per comment. An unclear verdict on a pos/neg row counts as
-wrong; the "forced" figure uses the sign of the score instead.
+removed, on en_eval.csv, the share of en_neutral.csv called unclear, the
+CPU milliseconds per comment and the share of comments the encoder read. An
+unclear verdict on a pos/neg row counts as wrong; the "forced" figure uses the
+sign of the score instead. `--no-encoder` scores the n-gram fallback alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import re
 import time
 from pathlib import Path
 
-from portal.insights.sentiment import Sentiment, analyse_many, load_encoder, load_head
+from portal.insights import sentiment
+from portal.insights.sentiment import Sentiment, analyse_many
 
 EMOTICON = re.compile(r"\[[^\[\]]{1,8}\]")
 BATCH = 64
@@ -62,11 +64,25 @@ def main() -> None:
     """Run every set through the analyser and print one line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
+    parser.add_argument(
+        "--no-encoder", action="store_true", help="score the n-gram fallback alone"
+    )
     args = parser.parse_args()
 
-    load_head()
-    load_encoder()  # one thread: the CPU time below is one core's time
-    analyse_many(["warm up"])
+    if args.no_encoder:
+        sentiment.encoder_available = lambda: False
+    encoded = [0]
+    embed = sentiment.embed
+
+    def counting_embed(texts: list[str]) -> list[list[float]]:
+        encoded[0] += len(texts)
+        return embed(texts)
+
+    sentiment.embed = counting_embed
+    sentiment.load_head()
+    sentiment.load_ngrams()
+    if sentiment.encoder_available():  # one thread: CPU time is one core's time
+        embed(["warm up"])
     timer = Timer()
 
     zh = read_rows(args.folder / "zh_eval.csv")
@@ -102,6 +118,7 @@ def main() -> None:
     print(f"language: zh rows detected zh {langs:.3f}")
     per = 1000 * timer.seconds / timer.count
     print(f"speed: {per:.1f} ms CPU per comment, one thread (n={timer.count})")
+    print(f"encoder read {encoded[0] / timer.count:.3f} of the comments")
 
 
 if __name__ == "__main__":

@@ -482,9 +482,11 @@ def _replaces(term: _Term, chosen: _Term) -> bool:
 def _theme(term: _Term, bodies: list[ThemeComment]) -> Theme:
     """The reader's view: most common spelling, comment count, shortest examples."""
     shown = min(term.shown.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
-    examples = sorted(term.comments, key=lambda i: (len(bodies[i].body), bodies[i].id))
-    return Theme(
-        shown[0],
-        len(term.comments),
-        tuple(bodies[i].id for i in examples[:EXAMPLES]),
-    )
+    ordered = sorted(term.comments, key=lambda i: (len(bodies[i].body), bodies[i].id))
+    # Different wordings make better examples than one comment sent twice.
+    examples: dict[str, int] = {}
+    for i in ordered:
+        examples.setdefault(bodies[i].body, bodies[i].id)
+        if len(examples) == EXAMPLES:
+            break
+    return Theme(shown[0], len(term.comments), tuple(examples.values()))

@@ -334,3 +334,16 @@ def test_segmenter_loads_quietly_and_writes_nothing_here(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert done.stdout == done.stderr == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_examples_are_different_wordings():
+    same = "充电桩太少了"
+    comments = [
+        ThemeComment(id=n, body=same, lang="zh", label="negative") for n in range(3)
+    ] + [ThemeComment(id=9, body="充电桩太少，排队很久", lang="zh", label="negative")]
+    themes = find_themes(comments, min_count=2)
+    for theme in themes.negative.themes:
+        assert len(theme.example_ids) == len(
+            {next(c.body for c in comments if c.id == i) for i in theme.example_ids}
+        )
+    assert any(9 in t.example_ids for t in themes.negative.themes)
