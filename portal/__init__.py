@@ -46,9 +46,12 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, login_manager
     from portal.i18n import select_locale
     from portal.residents import register_residents
+    from portal.views.imports import allow_upload_size
     from portal.views.staff import load_staff_member
 
     db.init_app(app)
+    # Before the CSRF check reads the form: report uploads may be larger.
+    app.before_request(allow_upload_size)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -60,11 +63,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.views import (
+        admin,
         api,
         cards,
         dashboard,
         exports,
         feedback,
+        imports,
         moderation,
         official,
         pages,
@@ -72,7 +77,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (cards, feedback, pages, api, staff, moderation, official, dashboard)
-    for module in (*blueprints, exports):
+    for module in (*blueprints, exports, imports, admin):
         app.register_blueprint(module.bp)
 
 

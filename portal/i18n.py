@@ -68,6 +68,14 @@ AUDIT_ACTIONS = {
     "progress.add": _l("Posted a progress update"),
     "reply.add": _l("Replied to a comment"),
     "reply.edit": _l("Changed a reply"),
+    "commitment.create": _l("Added a commitment"),
+    "commitment.edit": _l("Changed a commitment"),
+    "commitment.retire": _l("Retired a commitment"),
+    "commitment.unretire": _l("Brought back a retired commitment"),
+    "area.create": _l("Added an area of work"),
+    "area.edit": _l("Renamed an area of work"),
+    "topic.create": _l("Added a topic"),
+    "topic.edit": _l("Renamed a topic"),
 }
 
 PERSONAL_DATA_KINDS = {
@@ -155,6 +163,11 @@ def format_number(value: Decimal | int | float) -> str:
     if lang() == "zh":
         return format_decimal(value, locale="zh", group_separator=False)
     return format_decimal(value, locale="en")
+
+
+def format_share(part: float) -> str:
+    """A share as a whole percentage, 40% (written the same in zh and en)."""
+    return f"{round(part * 100)}%"
 
 
 def format_average(value: float) -> str:

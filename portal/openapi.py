@@ -25,8 +25,8 @@ COMMITMENT = {
     "type": "object",
     "required": [
         "code", "report_year", "url", "area", "topic", "title", "summary",
-        "quote_zh", "target", "baseline_2024", "status", "latest_progress",
-        "rating",
+        "quote_zh", "target", "baseline_2024", "status", "retired",
+        "retired_on", "latest_progress", "rating",
     ],
     "properties": {
         "code": {
@@ -72,6 +72,16 @@ COMMITMENT = {
             },
         },
         "status": STATUS,
+        "retired": {
+            "type": "boolean",
+            "description": "Retired by an administrator: off the list, no new "
+            "feedback; its page, code and feedback stay.",
+        },
+        "retired_on": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "The day (UTC) it was retired, if it was.",
+        },
         "latest_progress": {
             "type": ["object", "null"],
             "description": "The newest official progress update, if any.",

@@ -9,7 +9,6 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import (
     format_date,
     format_datetime,
-    format_percent,
     format_timedelta,
     to_user_timezone,
 )
@@ -23,6 +22,7 @@ from portal.models import Report
 from portal.services import settings
 from portal.services.commitments import current_report, progress_percent
 from portal.staff_forms import REJECT_REASON_LABELS
+from portal.titles import display_title
 from portal.views.pages import ELDER_COOKIE
 
 
@@ -109,7 +109,8 @@ def register(app: Flask) -> None:
         audit_action=lambda action: str(i18n.AUDIT_ACTIONS.get(action, action)),
         verdict_reason=lambda reason: str(VERDICT_REASON_LABELS[reason]),
         tone_label=lambda tone: str(i18n.TONE_LABELS[tone]),
-        format_percent=format_percent,
+        display_title=display_title,
+        format_share=i18n.format_share,
         json_pairs=lambda text: sorted(json.loads(text or "{}").items()),
         screening_label=lambda label: str(i18n.SCREENING_LABELS.get(label, label)),
         format_datetime=format_datetime,

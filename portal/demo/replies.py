@@ -90,7 +90,8 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
         if rng.random() >= REPLY_SHARE:
             continue
         created = created if created.tzinfo else created.replace(tzinfo=UTC)
-        day = add_working_days(created.date(), rng.choice(DELAYS))
+        delay = rng.choice(DELAYS)
+        day = add_working_days(created.date(), delay)
         answered = datetime.combine(day, created.timetz()) + timedelta(hours=2)
         if answered > now:
             continue
@@ -109,6 +110,7 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
                 "updated_at": answered,
                 "satisfied": sum(given),
                 "dissatisfied": len(given) - sum(given),
+                "working_days": delay,
             }
         )
         verdicts.append((comment_id, given, answered))

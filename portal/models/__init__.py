@@ -12,6 +12,7 @@ from portal.models.feedback import (
     RatingSummary,
     RejectReason,
 )
+from portal.models.importing import DraftCommitment, ImportBatch
 from portal.models.insight import (
     FeedbackWeek,
     Participant,
@@ -29,9 +30,11 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Commitment",
+    "DraftCommitment",
     "FeedbackWeek",
     "Flag",
     "FlagReason",
+    "ImportBatch",
     "Participant",
     "ParticipantCount",
     "Phrasing",

@@ -86,6 +86,11 @@ class Commitment(Base):
     status: Mapped[Status] = mapped_column(
         portable_enum(Status, "status"), default=Status.NOT_STARTED, index=True
     )
+    # Set when an administrator retires the card: it keeps its feedback and
+    # address, and leaves the list.
+    retired_at: Mapped[datetime | None]
+    # Imported without reviewed English: title_en is a machine draft.
+    needs_english: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

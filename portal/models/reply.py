@@ -35,6 +35,9 @@ class Reply(Base):
     # Counted verdicts of residents, kept in step with reply_verdict.
     satisfied: Mapped[int] = mapped_column(default=0)
     dissatisfied: Mapped[int] = mapped_column(default=0)
+    # Working days from the comment's receipt to this reply, fixed when it is
+    # posted, so reply times are summed by the database, not row by row.
+    working_days: Mapped[int] = mapped_column(default=0)
 
     comment: Mapped[Comment] = relationship(back_populates="reply")
     official: Mapped[StaffUser] = relationship()

@@ -84,10 +84,29 @@ def submit_comment(
     return Submitted(in_transaction(session, work), kinds)
 
 
+THREAD_PAGE = 30
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One page of a commitment's thread, oldest first, and where it stands."""
+
+    comments: list[Comment]
+    page: int
+    pages: int
+    total: int
+
+
 def visible_comments(
-    session: Session, commitment: Commitment, resident_key: str | None
-) -> list[Comment]:
-    """What a reader sees in a thread, oldest first: published comments, the
+    session: Session,
+    commitment: Commitment,
+    resident_key: str | None,
+    *,
+    page: int | None = None,
+    showing: int | None = None,
+) -> Thread:
+    """What a reader sees in a thread, a page at a time (the newest page unless
+    asked, or the page holding comment `showing`): published comments, the
     placeholders of hidden and removed ones, and their own comments awaiting review.
     """
     shown = Comment.status.in_(
@@ -98,14 +117,30 @@ def visible_comments(
             (CommentStatus.PENDING, CommentStatus.QUARANTINED)
         )
         shown = shown | own
-    return list(
-        session.scalars(
-            select(Comment)
-            .where(Comment.commitment_id == commitment.id, shown)
-            .options(selectinload(Comment.reply))
-            .order_by(Comment.created_at, Comment.id)
+    where = (Comment.commitment_id == commitment.id) & shown
+    total = session.scalar(select(func.count()).where(where))
+    pages = max(1, -(-total // THREAD_PAGE))
+    if showing is not None and (target := session.get(Comment, showing)) is not None:
+        before = session.scalar(
+            select(func.count()).where(
+                where,
+                (Comment.created_at < target.created_at)
+                | (
+                    (Comment.created_at == target.created_at) & (Comment.id < target.id)
+                ),
+            )
         )
+        page = before // THREAD_PAGE + 1
+    page = min(max(page or pages, 1), pages)
+    items = session.scalars(
+        select(Comment)
+        .where(where)
+        .options(selectinload(Comment.reply))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(THREAD_PAGE)
+        .offset((page - 1) * THREAD_PAGE)
     )
+    return Thread(list(items), page, pages, total)
 
 
 def comment_counts(session: Session, commitment_ids: list[int]) -> dict[int, int]:

@@ -73,7 +73,10 @@ def _with_relations(stmt: Select) -> Select:
 
 
 def get_commitment_or_404(session: Session, code: str) -> Commitment:
-    """The current report's commitment with this code, or a 404."""
+    """The current report's commitment with this code, or a 404.
+
+    Retired commitments are found too: their address and feedback stay.
+    """
     report = current_report(session)
     commitment = None
     if report is not None and CODE.fullmatch(code):
@@ -88,7 +91,10 @@ def get_commitment_or_404(session: Session, code: str) -> Commitment:
 
 
 def _filtered(report_id: int, filters: Filters) -> Select:
-    stmt = select(Commitment).where(Commitment.report_id == report_id)
+    # Retired commitments leave the list; their pages stay (get_commitment_or_404).
+    stmt = select(Commitment).where(
+        Commitment.report_id == report_id, Commitment.retired_at.is_(None)
+    )
     if filters.area:
         stmt = stmt.join(Commitment.area).where(Area.code == filters.area)
     if filters.topic:
@@ -126,7 +132,10 @@ def search_commitments(
 
 
 def all_commitments(session: Session, report: Report) -> list[Commitment]:
-    """Every commitment of a report in report order, for the API and CSV."""
+    """Every commitment of a report in report order, for the API and CSV.
+
+    Retired ones included: open data keeps every code, marked as retired.
+    """
     stmt = _with_relations(select(Commitment)).where(Commitment.report_id == report.id)
     return list(session.scalars(stmt.order_by(Commitment.position)).all())
 

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, url_for
 
 from portal.access import public
 from portal.csvexport import csv_response
+from portal.db import as_utc
 from portal.extensions import db
 from portal.models import Commitment, ProgressUpdate, RatingSummary, Unit
 from portal.models.feedback import SCORES
@@ -86,6 +87,8 @@ def commitment_json(
         },
         "baseline_2024": baseline,
         "status": c.status.value,
+        "retired": c.retired_at is not None,
+        "retired_on": as_utc(c.retired_at).date().isoformat() if c.retired_at else None,
         "latest_progress": _progress(c, update),
         "rating": _rating(summary),
     }

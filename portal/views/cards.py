@@ -82,8 +82,14 @@ def render_commitment(
     """The commitment page, with feedback forms as sent back when they had errors."""
     session = db.session
     key = resident_key()
-    thread = comments.visible_comments(session, commitment, key)
-    reply_ids = [c.reply.id for c in thread if c.reply is not None]
+    thread = comments.visible_comments(
+        session,
+        commitment,
+        key,
+        page=request.args.get("comments", type=int),
+        showing=request.args.get("comment", type=int),
+    )
+    reply_ids = [c.reply.id for c in thread.comments if c.reply is not None]
     updates = commitment.updates
     response = make_response(
         render_template(

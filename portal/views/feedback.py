@@ -38,6 +38,18 @@ def _send_back(commitment, form):
     return render_commitment(commitment, status=400, **{kind: form})
 
 
+def _refuse_retired(commitment):
+    """A retired commitment keeps its feedback but takes no new ratings or comments."""
+    flash(
+        _(
+            "This commitment was retired, so it takes no new ratings or comments. "
+            "Its feedback is kept."
+        ),
+        "error",
+    )
+    return render_commitment(commitment, status=409)
+
+
 def _back_to(code: str, anchor: str):
     return redirect(url_for("cards.detail", code=code, _anchor=anchor), code=303)
 
@@ -50,6 +62,8 @@ def rate(code: str):
     """Record or change this resident's rating of a commitment."""
     session = db.session
     commitment = get_commitment_or_404(session, code)
+    if commitment.retired_at is not None:
+        return _refuse_retired(commitment)
     form = RatingForm(scope=code)
     if not form.validate():
         return _send_back(commitment, form)
@@ -75,6 +89,8 @@ def comment(code: str):
     """Store a comment for moderation and show it to its author at once."""
     session = db.session
     commitment = get_commitment_or_404(session, code)
+    if commitment.retired_at is not None:
+        return _refuse_retired(commitment)
     form = CommentForm(scope=code)
     if not form.validate():
         return _send_back(commitment, form)
@@ -190,6 +206,8 @@ def csrf_failed():
     if code is None:
         return None
     commitment = get_commitment_or_404(db.session, code)
+    if commitment.retired_at is not None:
+        return _refuse_retired(commitment)
     form_class = RatingForm if request.endpoint == "feedback.rate" else CommentForm
     form = form_class(scope=code)
     form.validate()

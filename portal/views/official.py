@@ -133,6 +133,7 @@ def reply(comment_id: int):
                 url_for(
                     "cards.detail",
                     code=comment.commitment.code,
+                    comment=comment.id,
                     _anchor=f"comment-{comment.id}",
                 ),
                 code=303,

@@ -129,7 +129,9 @@ def test_sentiment_shares_and_themes_with_linked_comments(
     negative = html.split("In negative comments")[1].split("In positive comments")[0]
     assert "排队" in negative and "in 3 comments" in negative
     first = session.scalar(select(Comment).where(Comment.body == "充电桩排队太久"))
-    assert f'href="/c/3.5.8?lang=en#comment-{first.id}"' in negative
+    assert (
+        f'href="/c/3.5.8?comment={first.id}&amp;lang=en#comment-{first.id}"' in negative
+    )
     assert "还在等审核" not in html
 
 

@@ -292,3 +292,29 @@ def test_api_adds_rating_aggregates(client, session, shipped):
         "count": 0,
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
     }
+
+
+def test_a_long_thread_comes_a_page_at_a_time(app, client, session, shipped):
+    from portal.models import Comment, CommentStatus, Commitment
+    from portal.services.comments import THREAD_PAGE
+
+    target = session.scalar(select(Commitment).where(Commitment.code == "3.5.8"))
+    for n in range(THREAD_PAGE + 5):
+        session.add(
+            Comment(
+                commitment_id=target.id,
+                resident_key=f"reader-{n}",
+                body=f"第{n}条留言",
+                lang="zh",
+                status=CommentStatus.PUBLISHED,
+                needs_review=False,
+            )
+        )
+    session.commit()
+    newest = client.get("/c/3.5.8?lang=en").get_data(as_text=True)
+    assert f"Comments {THREAD_PAGE + 1} to {THREAD_PAGE + 5} of" in newest
+    assert f"第{THREAD_PAGE + 4}条留言" in newest and "第0条留言" not in newest
+    assert "Earlier comments" in newest
+    first = session.scalar(select(Comment).where(Comment.body == "第0条留言"))
+    linked = client.get(f"/c/3.5.8?comment={first.id}").get_data(as_text=True)
+    assert "第0条留言" in linked and f"第{THREAD_PAGE + 4}条留言" not in linked

@@ -1,0 +1,290 @@
+"""A report's drafts, reviewed by an administrator, become a report year's cards.
+
+stage() keeps the drafts of one text as an import batch; the reviewer edits,
+merges, drops and translates them; publish() turns what is left into a report
+with its areas and commitments, in one transaction, recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.models import (
+    Area,
+    Commitment,
+    DraftCommitment,
+    ImportBatch,
+    Phrasing,
+    Report,
+    StaffUser,
+    Topic,
+    Unit,
+)
+from portal.reports_import import Draft, Extraction
+from portal.services import audit
+from portal.services.transactions import in_transaction
+
+# A draft's Chinese title: the indicator, or the opening of its sentence.
+TITLE_MAX = 40
+GENERAL_TOPIC = ("general", "综合", "General")
+CODE = re.compile(r"\d+(\.\d+){1,2}")
+
+
+class ImportRefused(Exception):
+    """The batch cannot be published; `problems` say why, for the reviewer."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def draft_title(draft: Draft) -> str:
+    """A short Chinese title: the indicator with its verb, else the quote's start."""
+    title = (draft.indicator or "").strip() or draft.quote.rstrip("。；，;,")
+    return title[:TITLE_MAX]
+
+
+def stage(
+    session: Session,
+    extraction: Extraction,
+    *,
+    filename: str,
+    actor: str,
+    english=None,
+) -> ImportBatch:
+    """Keep the drafts of one report text for review; nothing is published yet.
+
+    `english(draft)` may offer an English title made from known terms.
+    """
+    batch = ImportBatch(
+        year=extraction.year or utcnow().year,
+        filename=filename[:200],
+        created_by=actor[:40],
+    )
+    for position, draft in enumerate(extraction.drafts):
+        title_en = (english(draft) if english else None) or ""
+        batch.drafts.append(
+            DraftCommitment(
+                position=position,
+                code=draft.code,
+                area_code=draft.area,
+                area_title=draft.area_title,
+                quote_zh=draft.quote,
+                indicator=draft.indicator or "",
+                title_zh=draft_title(draft),
+                title_en=title_en,
+                needs_english=True,
+                target_value=draft.value,
+                unit_zh=draft.unit,
+                phrasing=draft.phrasing or Phrasing.ADVANCE,
+                baseline_value=draft.baseline.value if draft.baseline else None,
+                baseline_unit_zh=draft.baseline.unit if draft.baseline else None,
+                baseline_quote_zh=draft.baseline.quote if draft.baseline else None,
+            )
+        )
+
+    def work() -> ImportBatch:
+        session.add(batch)
+        session.flush()
+        return batch
+
+    return in_transaction(session, work)
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """What a reviewer may change on one draft."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    quote_zh: str
+    target_value: object
+    unit_zh: str | None
+    phrasing: Phrasing
+
+
+def edit_draft(session: Session, draft: DraftCommitment, change: DraftEdit) -> None:
+    """Save a reviewer's edit; writing the English clears "needs English"."""
+
+    def work() -> None:
+        draft.code = change.code
+        draft.title_zh = change.title_zh
+        # Saved by a person with English present: written or accepted.
+        draft.title_en = change.title_en
+        draft.needs_english = not change.title_en.strip()
+        draft.quote_zh = change.quote_zh
+        draft.target_value = change.target_value
+        draft.unit_zh = change.unit_zh or None
+        draft.phrasing = change.phrasing
+
+    in_transaction(session, work)
+
+
+def set_dropped(session: Session, draft: DraftCommitment, dropped: bool) -> None:
+    """Leave a draft out of the report (or bring it back)."""
+
+    def work() -> None:
+        draft.dropped = dropped
+
+    in_transaction(session, work)
+
+
+def merge_into_previous(session: Session, draft: DraftCommitment) -> DraftCommitment:
+    """Fold a draft into the kept draft before it in the same area: one card for
+    one promise written as two clauses. Returns the draft that absorbed it."""
+    kept = [
+        d
+        for d in draft.batch.drafts
+        if d.position < draft.position
+        and not d.dropped
+        and d.area_code == draft.area_code
+    ]
+    if not kept:
+        raise ImportRefused(["nothing_to_merge"])
+    target = kept[-1]
+
+    def work() -> DraftCommitment:
+        target.quote_zh = f"{target.quote_zh}{draft.quote_zh}"
+        if target.target_value is None and draft.target_value is not None:
+            target.target_value, target.unit_zh = draft.target_value, draft.unit_zh
+            target.phrasing = draft.phrasing
+        draft.dropped = True
+        return target
+
+    return in_transaction(session, work)
+
+
+def problems(batch: ImportBatch) -> list[str]:
+    """What stops the kept drafts from becoming cards (codes, empty titles)."""
+    found, seen = [], set()
+    for draft in batch.drafts:
+        if draft.dropped:
+            continue
+        if not CODE.fullmatch(draft.code):
+            found.append(f"bad_code:{draft.code}")
+        elif draft.code in seen:
+            found.append(f"duplicate_code:{draft.code}")
+        seen.add(draft.code)
+        if not draft.title_zh.strip():
+            found.append(f"no_title:{draft.code}")
+    if not seen:
+        found.append("nothing_kept")
+    return found
+
+
+def _topic(session: Session, draft: DraftCommitment, topics: list[Topic]) -> Topic:
+    """The known topic whose Chinese name the draft mentions, else "general"."""
+    text = draft.indicator + draft.title_zh + draft.quote_zh
+    for topic in sorted(topics, key=lambda t: -len(t.name_zh)):
+        if topic.name_zh and topic.name_zh in text:
+            return topic
+    general = session.scalar(select(Topic).where(Topic.key == GENERAL_TOPIC[0]))
+    if general is None:
+        key, zh, en = GENERAL_TOPIC
+        general = Topic(key=key, name_zh=zh, name_en=en)
+        session.add(general)
+        topics.append(general)
+    return general
+
+
+def _unit(session: Session, label: str | None, units: dict[str, Unit]) -> Unit | None:
+    """A unit with this Chinese label (made when the portal has none yet)."""
+    if not label:
+        return None
+    if label not in units:
+        unit = session.scalar(select(Unit).where(Unit.label_zh == label).limit(1))
+        if unit is None:
+            unit = Unit(
+                key=f"zh-{label}"[:40], label_zh=label, label_en=label, en_scale=1
+            )
+            session.add(unit)
+        units[label] = unit
+    return units[label]
+
+
+def publish(
+    session: Session,
+    batch: ImportBatch,
+    actor: StaffUser,
+    *,
+    year: int,
+    district_zh: str,
+    district_en: str,
+    make_current: bool,
+) -> Report:
+    """Create report `year` from the kept drafts, with areas in report order."""
+    found = problems(batch)
+    if batch.published_at is not None:
+        found.append("already_published")
+    if session.scalar(select(Report.id).where(Report.year == year)):
+        found.append(f"year_exists:{year}")
+    if found:
+        raise ImportRefused(found)
+
+    def work() -> Report:
+        if make_current:
+            session.execute(update(Report).values(is_current=False))
+        report = Report(
+            year=year,
+            district_zh=district_zh,
+            district_en=district_en,
+            title_zh=f"{year}年{district_zh}政府工作报告",
+            title_en=f"{district_en} {year} Government Work Report",
+            is_current=make_current,
+        )
+        session.add(report)
+        kept = [d for d in batch.drafts if not d.dropped]
+        areas: dict[str, Area] = {}
+        for draft in kept:
+            if draft.area_code not in areas:
+                areas[draft.area_code] = Area(
+                    report=report,
+                    code=draft.area_code,
+                    position=len(areas),
+                    name_zh=draft.area_title[:200],
+                    name_en=draft.area_title[:200],
+                )
+        session.add_all(areas.values())
+        topics = list(session.scalars(select(Topic)))
+        units: dict[str, Unit] = {}
+        for position, draft in enumerate(kept):
+            session.add(
+                Commitment(
+                    report=report,
+                    code=draft.code,
+                    position=position,
+                    area=areas[draft.area_code],
+                    topic=_topic(session, draft, topics),
+                    title_zh=draft.title_zh,
+                    title_en=draft.title_en,
+                    needs_english=draft.needs_english or not draft.title_en,
+                    summary_zh=draft.quote_zh,
+                    summary_en=draft.title_en,
+                    quote_zh=draft.quote_zh,
+                    target_value=draft.target_value,
+                    target_unit=_unit(session, draft.unit_zh, units),
+                    phrasing=draft.phrasing,
+                    baseline_value=draft.baseline_value,
+                    baseline_unit=_unit(session, draft.baseline_unit_zh, units),
+                    baseline_quote_zh=draft.baseline_quote_zh,
+                )
+            )
+        batch.published_at = utcnow()
+        session.flush()
+        batch.report_id = report.id
+        audit.record(
+            session,
+            actor,
+            "report.import",
+            report,
+            after={"year": year, "commitments": len(kept), "batch": batch.id},
+        )
+        return report
+
+    return in_transaction(session, work)

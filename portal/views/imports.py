@@ -1,0 +1,208 @@
+"""Administrators turn a work report's text into a year's cards, after review."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.access import staff
+from portal.extensions import db
+from portal.import_forms import DraftForm, PublishForm, UploadForm
+from portal.models import DraftCommitment, ImportBatch, Phrasing, Role
+from portal.reports_import import MESSAGES, ReportImportError, draft_report
+from portal.reports_import.english import Glossary, english_title
+from portal.services import report_import
+from portal.views.staff import no_store
+
+bp = Blueprint("imports", __name__, url_prefix="/admin/imports")
+bp.after_request(no_store)
+
+ADMIN = Role.ADMINISTRATOR
+
+
+def allow_upload_size() -> None:
+    """Before the form is read: an upload may be as large as a report allows."""
+    if request.endpoint == "imports.index" and request.method == "POST":
+        request.max_content_length = (
+            current_app.config["REPORT_UPLOAD_MAX_BYTES"] + 64 * 1024
+        )
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def _refusal_text(problem: str) -> str:
+    """A publishing problem ("duplicate_code:3.5.8") in the reader's words."""
+    kind, _sep, detail = problem.partition(":")
+    texts = {
+        "bad_code": _("The code %(code)s is not like 3.5.8.", code=detail),
+        "duplicate_code": _("Two kept drafts have the code %(code)s.", code=detail),
+        "no_title": _("The draft %(code)s has no Chinese title.", code=detail),
+        "nothing_kept": _("Every draft was dropped: there is nothing to publish."),
+        "already_published": _("These drafts were published already."),
+        "year_exists": _(
+            "The portal already holds a report for %(year)s.", year=detail
+        ),
+        "nothing_to_merge": _(
+            "There is no earlier kept draft in this area to merge into."
+        ),
+    }
+    return texts.get(kind, problem)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@staff(ADMIN)
+def index():
+    """Upload a report's text; earlier imports are listed."""
+    session = db.session
+    form = UploadForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.report.data
+        try:
+            extraction, _source = draft_report(
+                upload.stream, max_bytes=current_app.config["REPORT_UPLOAD_MAX_BYTES"]
+            )
+        except ReportImportError as error:
+            form.report.errors = [str(MESSAGES[error.reason]) % error.params]
+            status = 400
+        else:
+            glossary = Glossary.from_session(session)
+            batch = report_import.stage(
+                session,
+                extraction,
+                filename=upload.filename or "report.txt",
+                actor=current_user.username,
+                english=lambda draft: english_title(draft, glossary),
+            )
+            flash(
+                _("%(n)s draft commitments found. Review them, then publish.",
+                  n=len(batch.drafts)),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for(".review", batch_id=batch.id), code=303)
+    elif form.is_submitted():
+        status = 400
+    batches = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    return render_template("imports/index.html", form=form, batches=batches), status
+
+
+def _draft_form(draft: DraftCommitment) -> DraftForm:
+    form = DraftForm(obj=draft, prefix=f"d{draft.id}", formdata=None)
+    form.phrasing.data = draft.phrasing.value
+    return form
+
+
+def _render_review(batch, *, forms=None, publish_form=None, status=200):
+    forms = forms or {}
+    return render_template(
+        "imports/review.html",
+        batch=batch,
+        forms={d.id: forms.get(d.id) or _draft_form(d) for d in batch.drafts},
+        publish_form=publish_form or PublishForm(year=batch.year, formdata=None),
+        kept=sum(1 for d in batch.drafts if not d.dropped),
+        needs_english=sum(1 for d in batch.drafts if not d.dropped and d.needs_english),
+    ), status
+
+
+@bp.get("/<int:batch_id>")
+@staff(ADMIN)
+def review(batch_id: int):
+    """Every draft with its report words, to edit, merge, drop or translate."""
+    return _render_review(_batch_or_404(batch_id))
+
+
+@bp.post("/<int:batch_id>/drafts/<int:draft_id>")
+@staff(ADMIN)
+def change_draft(batch_id: int, draft_id: int):
+    """Save, merge, drop or restore one draft."""
+    session = db.session
+    batch = _batch_or_404(batch_id)
+    draft = session.get(DraftCommitment, draft_id)
+    if draft is None or draft.batch_id != batch.id or batch.published_at:
+        abort(404)
+    action = request.form.get("action", "save")
+    anchor = f"draft-{draft.id}"
+    form = DraftForm(prefix=f"d{draft.id}")
+    if action in ("drop", "restore", "merge"):
+        if not _token_ok(form):
+            abort(400)
+        if action == "merge":
+            try:
+                kept = report_import.merge_into_previous(session, draft)
+            except report_import.ImportRefused as error:
+                flash(_refusal_text(error.problems[0]), "error")
+                return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor))
+            anchor = f"draft-{kept.id}"
+        else:
+            report_import.set_dropped(session, draft, action == "drop")
+        return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
+    if not form.validate():
+        return _render_review(batch, forms={draft.id: form}, status=400)
+    report_import.edit_draft(
+        session,
+        draft,
+        report_import.DraftEdit(
+            code=form.code.data,
+            title_zh=form.title_zh.data,
+            title_en=form.title_en.data or "",
+            quote_zh=form.quote_zh.data,
+            target_value=form.target_value.data,
+            unit_zh=form.unit_zh.data,
+            phrasing=Phrasing(form.phrasing.data),
+        ),
+    )
+    flash(_("Draft %(code)s is saved.", code=draft.code), "success")
+    return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
+
+
+def _token_ok(form: DraftForm) -> bool:
+    """Only the token matters for drop, restore and merge."""
+    form.validate()
+    return not form.csrf_token.errors
+
+
+@bp.post("/<int:batch_id>/publish")
+@staff(ADMIN)
+def publish(batch_id: int):
+    """The kept drafts become the commitments of a report year."""
+    session = db.session
+    batch = _batch_or_404(batch_id)
+    form = PublishForm()
+    if not form.validate():
+        return _render_review(batch, publish_form=form, status=400)
+    try:
+        report = report_import.publish(
+            session,
+            batch,
+            current_user,
+            year=form.year.data,
+            district_zh=form.district_zh.data,
+            district_en=form.district_en.data,
+            make_current=form.make_current.data,
+        )
+    except report_import.ImportRefused as error:
+        form.form_errors.extend(_refusal_text(p) for p in error.problems)
+        return _render_review(batch, publish_form=form, status=409)
+    kept = sum(1 for d in batch.drafts if not d.dropped)
+    flash(
+        _("The %(year)s report is published with %(n)s commitments.",
+          year=report.year, n=kept),
+        "success",
+    )  # fmt: skip
+    return redirect(url_for("cards.index"), code=303)

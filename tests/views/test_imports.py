@@ -1,0 +1,156 @@
+"""An administrator uploads a report's text, reviews the drafts and publishes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.config import ROOT
+from portal.models import AuditEvent, Commitment, DraftCommitment, ImportBatch, Report
+from tests.forms import hidden_fields
+
+REPORT = ROOT / "portal" / "data" / "beiguan-2025-work-report.zh.txt"
+SYNTHETIC = Path(__file__).parents[1] / "reports_import" / "data"
+
+
+@pytest.fixture
+def admin(app, make_staff, sign_in):
+    client = app.test_client()
+    sign_in(client, make_staff("administrator"))
+    return client
+
+
+def upload(client, data: bytes, name="report.txt"):
+    token = hidden_fields(client.get("/admin/imports/").get_data(as_text=True),
+                          "/admin/imports/")  # fmt: skip
+    return client.post(
+        "/admin/imports/?lang=en",
+        data={**token, "report": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_review_and_publish_a_report_on_an_empty_portal(admin, session):
+    response = upload(admin, REPORT.read_bytes())
+    assert response.status_code == 303
+    batch = session.scalar(select(ImportBatch))
+    assert batch.year == 2025 and len(batch.drafts) >= 50
+    review = admin.get(response.headers["Location"])
+    page = review.get_data(as_text=True)
+    assert review.status_code == 200, page[-3000:]
+    assert "Review the drafts" in page and "新建公共充电桩" in page
+
+    # Translate one draft, drop another, merge a third into the one before.
+    first, second, third = batch.drafts[0], batch.drafts[1], batch.drafts[5]
+    url = f"/admin/imports/{batch.id}"
+    action = f"{url}/drafts/{first.id}?lang=en"
+    fields = hidden_fields(page, action)
+    values = {
+        "code": first.code, "title_zh": "生产总值增长", "title_en": "GDP growth",
+        "quote_zh": first.quote_zh, "target_value": "6", "unit_zh": "%",
+        "phrasing": "grow_by",
+    }  # fmt: skip
+    prefixed = {f"d{first.id}-{key}": value for key, value in values.items()}
+    saved = admin.post(action, data={**fields, **prefixed, "action": "save"})
+    assert saved.status_code == 303
+    drop = f"{url}/drafts/{second.id}?lang=en"
+    assert (
+        admin.post(
+            drop, data={**hidden_fields(page, drop), "action": "drop"}
+        ).status_code
+        == 303
+    )
+    merge = f"{url}/drafts/{third.id}?lang=en"
+    assert (
+        admin.post(
+            merge, data={**hidden_fields(page, merge), "action": "merge"}
+        ).status_code
+        == 303
+    )
+    session.expire_all()
+    assert session.get(DraftCommitment, first.id).needs_english is False
+    assert session.get(DraftCommitment, second.id).dropped
+
+    page = admin.get(url + "?lang=en").get_data(as_text=True)
+    publish = f"{url}/publish?lang=en"
+    published = admin.post(publish, data={
+        **hidden_fields(page, publish), "year": "2025", "district_zh": "北关区",
+        "district_en": "Beiguan District", "make_current": "y",
+    })  # fmt: skip
+    assert published.status_code == 303
+    report = session.scalar(select(Report).where(Report.year == 2025))
+    kept = len(batch.drafts) - 2
+    count = session.scalar(
+        select(func.count()).where(Commitment.report_id == report.id)
+    )
+    assert count == kept
+    card = admin.get("/c/3.5.8?lang=en")
+    assert card.status_code == 200
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "report.import")
+    )
+    # The same drafts cannot be published twice.
+    again = admin.post(publish, data={
+        **hidden_fields(page, publish), "year": "2026", "district_zh": "北关区",
+        "district_en": "Beiguan District",
+    })  # fmt: skip
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "empty.txt", "The file is empty"),
+        ("政府工作报告".encode("gbk") * 50, "gbk.txt", "not UTF-8"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "report.txt", "This is a PDF"),
+        ("各位代表：今年我们继续努力工作，办好民生实事。\n".encode() * 20, "words.txt",
+         "No commitments found"),
+    ],
+)  # fmt: skip
+def test_bad_files_get_a_clear_message_and_import_nothing(
+    admin, session, data, name, message
+):
+    response = upload(admin, data, name)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(ImportBatch.id))) == 0
+
+
+def test_a_file_over_the_limit_is_refused(app, admin, session):
+    app.config["REPORT_UPLOAD_MAX_BYTES"] = 10_000
+    response = upload(admin, REPORT.read_bytes())
+    assert response.status_code in (400, 413)
+    assert session.scalar(select(func.count(ImportBatch.id))) == 0
+
+
+def test_a_utf8_bom_is_accepted(admin, session):
+    assert upload(admin, b"\xef\xbb\xbf" + REPORT.read_bytes()).status_code == 303
+
+
+def test_only_administrators_import(app, make_staff, sign_in):
+    for role in ("official", "moderator"):
+        client = app.test_client()
+        sign_in(client, make_staff(role))
+        assert client.get("/admin/imports/").status_code == 403
+    assert app.test_client().get("/admin/imports/").status_code == 403
+
+
+def test_the_command_drafts_for_review_or_publishes(runner, session):
+    drafted = runner.invoke(args=["report", "import", str(REPORT)])
+    assert drafted.exit_code == 0, drafted.output
+    assert "Review them at /admin/imports/" in drafted.output
+    other = next(SYNTHETIC.glob("*.txt"))
+    published = runner.invoke(args=[
+        "report", "import", str(other), "--publish",
+        "--district-zh", "青溪县", "--district-en", "Qingxi County",
+    ])  # fmt: skip
+    assert published.exit_code == 0, published.output
+    report = session.scalar(select(Report).where(Report.district_en == "Qingxi County"))
+    assert report is not None and report.is_current
+    assert (
+        session.scalar(select(func.count()).where(Commitment.report_id == report.id))
+        > 5
+    )
