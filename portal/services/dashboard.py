@@ -194,24 +194,28 @@ def overview(
     earlier_from = wanted[-2 * RECENT_WEEKS]
     windows: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     # Plain rows, not ORM objects: there are a few thousand of them.
-    for row in session.execute(
+    rows = session.execute(
         select(*WEEK_COLUMNS).where(FeedbackWeek.commitment_id.in_(ids))
-    ):
-        figures = per[row.commitment_id]
-        figures.positive += row.positive
-        figures.negative += row.negative
-        figures.unclear += row.unclear
-        if row.week in weeks:
-            week = weeks[row.week]
-            for name in ("ratings", "rating_total", "positive", "negative", "unclear"):
-                setattr(week, name, getattr(week, name) + getattr(row, name))
-        slot = windows[row.commitment_id]
-        if row.week >= recent_from:
-            slot[0] += row.ratings
-            slot[1] += row.rating_total
-        elif row.week >= earlier_from:
-            slot[2] += row.ratings
-            slot[3] += row.rating_total
+    ).all()
+    for cid, day, n, total, positive, negative, unclear in rows:
+        figures = per[cid]
+        figures.positive += positive
+        figures.negative += negative
+        figures.unclear += unclear
+        if (week := weeks.get(day)) is not None:
+            week.ratings += n
+            week.rating_total += total
+            week.positive += positive
+            week.negative += negative
+            week.unclear += unclear
+        if day >= recent_from:
+            slot = windows[cid]
+            slot[0] += n
+            slot[1] += total
+        elif day >= earlier_from:
+            slot = windows[cid]
+            slot[2] += n
+            slot[3] += total
     counts = participants(session)
     published = {cid: per[cid].comments for cid in ids}
     days = replies.target_days(session)
