@@ -72,12 +72,25 @@ def _with_relations(stmt: Select) -> Select:
     )
 
 
-def get_commitment_or_404(session: Session, code: str) -> Commitment:
-    """The current report's commitment with this code, or a 404.
+def report_of_year(session: Session, year: int | None) -> Report | None:
+    """The report of that year, or the current one when no year is asked."""
+    if year is None:
+        return current_report(session)
+    return session.scalar(select(Report).where(Report.year == year))
 
-    Retired commitments are found too: their address and feedback stay.
+
+def all_reports(session: Session) -> list[Report]:
+    """Every report the portal holds, newest first."""
+    return list(session.scalars(select(Report).order_by(Report.year.desc())))
+
+
+def get_commitment_or_404(
+    session: Session, code: str, year: int | None = None
+) -> Commitment:
+    """The commitment with this code in the current report (or that year's), or
+    a 404. Retired commitments are found too: their address and feedback stay.
     """
-    report = current_report(session)
+    report = report_of_year(session, year)
     commitment = None
     if report is not None and CODE.fullmatch(code):
         commitment = session.scalar(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+)
 
 from portal.access import is_official, public
 from portal.extensions import db
@@ -28,8 +35,11 @@ bp = Blueprint("cards", __name__)
 def index():
     """Every commitment of the current report as cards, filtered and sorted."""
     session = db.session
-    report = service.current_report(session)
+    year = request.args.get("year", type=int)
+    report = service.report_of_year(session, year)
     if report is None:
+        if year is not None:
+            abort(404)
         return render_template("cards/empty.html"), 503
     form = FilterForm(formdata=request.args)
     areas, topics = service.areas_and_topics(session, report)
@@ -58,6 +68,7 @@ def index():
             updates=updates,
             summaries=ratings.summaries(session, ids),
             comment_counts=comments.comment_counts(session, ids),
+            reports=service.all_reports(session),
         ),
         status,
     )
@@ -67,7 +78,8 @@ def index():
 @public
 def detail(code: str):
     """One commitment: its target, the report's words, status, progress, feedback."""
-    return render_commitment(service.get_commitment_or_404(db.session, code))
+    year = request.args.get("year", type=int)
+    return render_commitment(service.get_commitment_or_404(db.session, code, year))
 
 
 def render_commitment(

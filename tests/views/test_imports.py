@@ -154,3 +154,22 @@ def test_the_command_drafts_for_review_or_publishes(runner, session):
         session.scalar(select(func.count()).where(Commitment.report_id == report.id))
         > 5
     )
+
+
+def test_an_earlier_year_stays_reachable_and_read_only(runner, client, shipped):
+    other = next(SYNTHETIC.glob("*.txt"))
+    result = runner.invoke(args=[
+        "report", "import", str(other), "--publish",
+        "--district-zh", "北关区", "--district-en", "Beiguan District",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    current = client.get("/?lang=en").get_data(as_text=True)
+    assert "2026" in current and 'href="/?year=2025&amp;lang=en"' in current
+    earlier = client.get("/?year=2025&lang=en").get_data(as_text=True)
+    assert "charging" in earlier.lower()
+    page = client.get("/c/3.5.8?year=2025&lang=en")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "no longer the current one" in html
+    assert 'action="/c/3.5.8/rating' not in html
+    assert client.get("/?year=1999").status_code == 404
