@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         exports,
         feedback,
+        health,
         imports,
         moderation,
         official,
@@ -77,12 +78,13 @@ def register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (cards, feedback, pages, api, staff, moderation, official, dashboard)
-    for module in (*blueprints, exports, imports, admin):
+    for module in (*blueprints, exports, imports, admin, health):
         app.register_blueprint(module.bp)
 
 
 def register_templates(app: Flask) -> None:
-    from portal import templating
+    from portal import static_urls, templating
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     templating.register(app)
+    static_urls.register(app)

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from portal import reportdata
+from portal.backup import backup, restore
 from portal.config import ROOT
 from portal.demo import demo
 from portal.extensions import db
@@ -180,3 +181,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(insights)
     app.cli.add_command(report)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
@@ -18,6 +18,16 @@ class Reply(Base):
     """The government's answer to one published comment, by one department."""
 
     __tablename__ = "reply"
+    # Covers the dashboard's reply figures, summed per commitment and days taken.
+    __table_args__ = (
+        Index(
+            "ix_reply_figures",
+            "commitment_id",
+            "working_days",
+            "satisfied",
+            "dissatisfied",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # One answer per comment: a second official is told it is already answered.
