@@ -97,6 +97,10 @@ def finalise(app) -> None:
     app.config.setdefault(
         "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
     )
+    if app.config["REDIS_URL"]:
+        # Redis down: count the same limits in this process's memory (and say so
+        # in the log, portal.errors) rather than fail residents' requests.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if app.config["COOKIE_SECURE"]:
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Flask,
     current_app,
+    has_app_context,
     jsonify,
     make_response,
     render_template,
@@ -15,6 +18,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
@@ -68,10 +72,57 @@ def _handle(error: HTTPException):
     return response
 
 
+# Seconds a reader (or a client of the API) should wait when a backend is down.
+RETRY_UNAVAILABLE = 30
+
+
+def _unavailable():
+    response = _handle(ServiceUnavailable())
+    response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
+    return response
+
+
 def _limits_unavailable(error: Exception):
-    """The shared counters (Redis) are down: refuse writes rather than guess."""
+    """Rate-limit storage failed with no fallback configured (PORTAL_REDIS_URL
+    sets one up): refuse the request rather than guess."""
     current_app.logger.error("rate-limit storage unavailable: %s", error)
-    return _handle(ServiceUnavailable())
+    return _unavailable()
+
+
+def _database_unavailable(error: Exception):
+    """The database is down or unreachable: a 503 page, and one log line without
+    the statement or its parameters (they may hold residents' text)."""
+    reason = getattr(error, "orig", None) or error
+    first_line = next(iter(str(reason).strip().splitlines()), "")
+    current_app.logger.error(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(reason).__name__,
+        first_line,
+    )
+    return _unavailable()
+
+
+class _LimiterFallbackLog(logging.Handler):
+    """Puts Flask-Limiter's warnings in the portal's log, which operators read;
+    its own logger has only a NullHandler, so they would otherwise be lost."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = current_app.logger if has_app_context() else logging.getLogger()
+        if "falling back to in-memory" in record.getMessage():
+            logger.warning(
+                "rate-limit storage (Redis) unavailable: shared counters are off "
+                "and per-process limits apply until it is back"
+            )
+        else:
+            logger.log(record.levelno, "flask-limiter: %s", record.getMessage())
+
+
+def _log_limiter_warnings() -> None:
+    limiter_logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(h, _LimiterFallbackLog) for h in limiter_logger.handlers):
+        limiter_logger.addHandler(_LimiterFallbackLog(logging.WARNING))
 
 
 def _unexpected(error: Exception):
@@ -94,5 +145,8 @@ def register_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RedisError, _limits_unavailable)
     app.register_error_handler(StorageError, _limits_unavailable)
+    for error in (OperationalError, DisconnectionError, InterfaceError):
+        app.register_error_handler(error, _database_unavailable)
+    _log_limiter_warnings()
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _unexpected)
