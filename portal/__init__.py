@@ -83,8 +83,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    from portal import static_urls, templating
+    from portal import pagecache, static_urls, templating
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     templating.register(app)
     static_urls.register(app)
+    pagecache.register(app)

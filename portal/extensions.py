@@ -1,6 +1,7 @@
 """Extension objects, created unbound and wired in create_app."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -9,6 +10,8 @@ from portal.db import Database
 from portal.limits import per_network
 
 babel = Babel()
+# Rendered public pages (portal.pagecache): Redis when configured.
+cache = Cache()
 csrf = CSRFProtect()
 db = Database()
 login_manager = LoginManager()

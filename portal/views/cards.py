@@ -22,6 +22,7 @@ from portal.forms import (
     VerdictForm,
 )
 from portal.i18n import localized
+from portal.pagecache import cached_page
 from portal.residents import resident_key
 from portal.screening.text import strip_control_characters
 from portal.services import comments, ratings, replies
@@ -34,6 +35,11 @@ bp = Blueprint("cards", __name__)
 @public
 def index():
     """Every commitment of the current report as cards, filtered and sorted."""
+    return cached_page(_render_index)
+
+
+def _render_index() -> tuple[str, int]:
+    """The card list as the request asks for it, and its status."""
     session = db.session
     year = request.args.get("year", type=int)
     report = service.report_of_year(session, year)
