@@ -23,6 +23,32 @@ QUALITATIVE = (
     (re.compile(r"完成"), Phrasing.COMPLETE),
     (START, Phrasing.START),
 )
+MAINTAIN = re.compile(r"保持|稳定|守住|确保")
+
+# An unquantified concrete item of a plan sub-section: a clause that opens with the
+# genre's action verbs (after its adverbs) and names a concrete object. Generic
+# openings (坚持…, 大力…, 加强…, 着力…) are no items, nor are the clauses saying
+# what an action is for (提升…能力): they join the item's quote.
+ADVERB = (
+    "进一步|持续|全面|全力|高质量|高标准|稳妥有序|有序|深入|纵深|积极|扎实|有效"
+    "|切实|力争|加快|谋划|规划|重点"
+)
+VERB = (
+    "推进|推动|实施|建设|建成|开工|完成|启动|打造|创建|深化|落实|开展|完善|举办"
+    "|编制|做好|设计开发|更新换代|更新|扩大|优化|提升|申报|严格|支持|加快"
+)
+ACTION = re.compile(rf"^(?:{ADVERB})*?(?:{VERB})")
+# After the first clause of a sentence these verbs say what the action is for.
+PURPOSE = re.compile(rf"^(?:{ADVERB})*?(?:提升|支持)")
+# A facility or project: an item even where a figure follows ("…项目建设，新增学位").
+FACILITY = re.compile(
+    r"项目|工程|(?<![校家田])园区?|中心|基地|学校|[北南东西]校|中学|小学|医院|卫生院"
+    r"|博物馆|研究院|孵化器|公园|道路|片区|地块|城中村|棚改|管网|科技城|示范区|厂"
+)
+# Otherwise a named scheme, reform or campaign, or named things listed ("甲、乙等").
+SCHEME = re.compile(
+    r"改造|改革|综改|行动|普查|规划|补贴|平台|以旧换新|“[^”]{2,}”|、[^，,；;]*等"
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +165,8 @@ def _number(drafts: list[Draft]) -> None:
 def _block_drafts(block: Block) -> list[Draft]:
     """The drafts of one block: a targets list, or every figure and project."""
     text = block.text
+    # The sub-sections of the plan list the year's work item by item.
+    items = block.subsection is not None
     drafts: list[Draft] = []
     previous_end = 0
     for sentence in structure.sentences(text):
@@ -149,39 +177,89 @@ def _block_drafts(block: Block) -> list[Draft]:
             # "主要预期目标是：…" runs to the full stop across semicolons.
             stop = text.find("。", targets.end())
             sentence = (sentence[0], len(text) if stop < 0 else stop + 1)
-        found = _sentence_drafts(text, sentence, targets)
+        found = _sentence_drafts(text, sentence, targets, items=items and not targets)
         drafts += [_placed(block, text, sentence, *item) for item in found]
         previous_end = sentence[1]
     return drafts
 
 
-def _sentence_drafts(text: str, sentence, targets) -> list[tuple]:
-    """(quote start, quote end, fields) of each draft of one sentence, in order."""
+def _sentence_drafts(text: str, sentence, targets, *, items: bool = False) -> list:
+    """(quote start, quote end, fields) of each draft of one sentence, in order.
+
+    With items, an unquantified clause naming a concrete item is a draft too; the
+    clauses that follow it up to the next draft (what it is for) join its quote.
+    """
     quantities = figures.quantities(text, *sentence)
     found = [
-        (q.quote_start, q.clause_end, {
+        [q.quote_start, q.clause_end, {
             "indicator": indicator, "value": q.value, "unit": q.unit,
             "phrasing": q.phrasing, "notes": q.notes, "flow": q.flow,
-        })
+        }]
         for q in quantities
         for indicator in _each(q.indicator)
     ]  # fmt: skip
     numbered = {q.clause_end for q in quantities}
     last = sentence[0]
+    growing, facility = None, False
     for c_start, c_end in structure.clauses(text, *sentence):
         if c_end in numbered:
-            last = c_end
+            if growing is not None and not facility and items:
+                # "实施…人才政策，新增入库人才336名": the means of the figure.
+                found.remove(growing)
+            last, growing = c_end, None
             continue
         clause = text[c_start:c_end]
         if targets and c_start < targets.end() <= c_end:
             clause = text[targets.end() : c_end]
         phrasing = _qualitative(clause, in_targets=bool(targets))
-        if phrasing is None:
+        if phrasing is not None:
+            indicator, facility = _project(text, c_start, c_end, last), True
+            if growing is not None and items and indicator == clause.rstrip("，,。；;"):
+                # "加快…厂建设，确保年底投用": one item, to be completed.
+                growing[1] = last = c_end
+                growing[2]["phrasing"] = phrasing
+                continue
+        elif items and (item := _item(clause, first=c_start == sentence[0])):
+            phrasing, facility = item
+            indicator = _item_indicator(clause)
+        elif growing is not None:
+            growing[1] = last = c_end
             continue
-        indicator = _project(text, c_start, c_end, last)
-        found.append((last, c_end, {"indicator": indicator, "phrasing": phrasing}))
+        else:
+            continue
+        growing = [last, c_end, {"indicator": indicator, "phrasing": phrasing}]
+        found.append(growing)
+        growing = growing if items else None
         last = c_end
     return sorted(found, key=lambda item: item[1])
+
+
+def _item(clause: str, *, first: bool) -> tuple[Phrasing, bool] | None:
+    """(advance or maintain, names a facility) for a concrete item; else None."""
+    clause = clause.rstrip("，,。；;")
+    verb = ACTION.match(clause)
+    if verb is None or (not first and PURPOSE.match(clause)):
+        return None
+    rest = clause[verb.end() :]
+    facility = FACILITY.search(rest)
+    concrete = facility or SCHEME.search(rest)
+    # "深入推进改革": a bare common noun names nothing in particular.
+    if concrete is None or (
+        len(rest) - len(concrete[0]) < 2 and not concrete[0].startswith("“")
+    ):
+        return None
+    phrasing = Phrasing.MAINTAIN if MAINTAIN.search(clause) else Phrasing.ADVANCE
+    return phrasing, facility is not None
+
+
+def _item_indicator(clause: str) -> str:
+    """The item named: the clause without its opening adverbs and verbs."""
+    clause = clause.rstrip("，,。；;")
+    while verb := re.match(rf"(?:{ADVERB}|{VERB})", clause):
+        if len(clause) - verb.end() < 2:
+            break
+        clause = clause[verb.end() :]
+    return clause
 
 
 def _placed(block: Block, text: str, sentence, start: int, end: int, fields) -> Draft:

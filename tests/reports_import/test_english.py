@@ -190,15 +190,20 @@ def test_measured_on_the_beiguan_drafts(shipped, glossary):
         (code, titled[code], shipped_en[code])
         for code in sorted(set(titled) - set(close))
     ]
+    # Named projects (most unquantified items) get no English by design: a
+    # person writes their names. Coverage is asserted on the quantified drafts.
+    quantified = [code for code, d in pairs.items() if d.value is not None]
+    titled_quantified = [code for code in quantified if code in titled]
     summary = (
         f"English titles, glossary without the shipped titles: {len(titled)}/"
-        f"{len(pairs)} matched drafts titled ({len(titled) / len(pairs):.0%}); of "
+        f"{len(pairs)} matched drafts titled ({len(titled) / len(pairs):.0%}), "
+        f"{len(titled_quantified)}/{len(quantified)} of the quantified ones; of "
         f"those {len(related)} share a content word with the shipped title and "
         f"{len(close)} half its content words; below half: {far}"
     )
     print(summary)
     MEASURED.append(summary)
-    assert len(titled) >= 0.55 * len(pairs), summary
+    assert len(titled_quantified) >= 0.65 * len(quantified), summary
     assert len(related) >= 0.95 * len(titled), summary
     assert len(close) >= 0.85 * len(titled), summary
 

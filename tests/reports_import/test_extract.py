@@ -24,8 +24,35 @@ def area(code: str) -> str:
 # A draft is a shipped commitment when it stands in the same section or sub-section
 # and says the same thing: for a quantified target the same number and the same unit
 # as written; for an unquantified one no number and a quote that contains, or is
-# contained in, the shipped quote. A bare code match does not count: drafts are
-# numbered among themselves, so their codes drift from the shipped ones.
+# contained in, the shipped quote, or overlaps it substantially: the two share an
+# unbroken run of OVERLAP_CHARS characters or more that is at least half of the
+# shorter quote (trailing punctuation set aside). A bare code match does not count:
+# drafts are numbered among themselves, so their codes drift from the shipped ones.
+OVERLAP_CHARS = 8
+
+
+def common_run(a: str, b: str) -> int:
+    """The length of the longest unbroken run of characters a and b share."""
+    best, previous = 0, [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def same_quote(mine: str, theirs: str) -> bool:
+    """Containment either way, or a substantial overlap (the rule above)."""
+    mine, theirs = mine.rstrip(PUNCTUATION), theirs.rstrip(PUNCTUATION)
+    if mine in theirs or theirs in mine:
+        return True
+    run = common_run(mine, theirs)
+    return run >= OVERLAP_CHARS and 2 * run >= min(len(mine), len(theirs))
+
+
 def matches(draft, item, units) -> bool:
     """Whether a draft is the shipped commitment item (the rule above)."""
     if draft.area != area(str(item["code"])):
@@ -38,8 +65,7 @@ def matches(draft, item, units) -> bool:
         )
     if draft.value is not None:
         return False
-    mine, theirs = draft.quote.rstrip(PUNCTUATION), item["quote"].rstrip(PUNCTUATION)
-    return mine in theirs or theirs in mine
+    return same_quote(draft.quote, item["quote"])
 
 
 def pair(drafts, shipped):
@@ -55,29 +81,84 @@ def pair(drafts, shipped):
     return pairs, free
 
 
+# What is reached today on the Beiguan report, over all its shipped commitments.
+RECALL_ALL = 0.93  # 103/110 reached
+
+
 @pytest.fixture(scope="module")
 def beiguan():
     return extract(BEIGUAN_TEXT.read_text(encoding="utf-8"))
 
 
-def test_finds_the_quantified_targets_and_little_else(beiguan, shipped):
+def test_finds_the_commitments_and_little_else(beiguan, shipped):
     pairs, unmatched = pair(beiguan.drafts, shipped)
     quantified = [
         c for c in shipped.commitments if c["target"].get("value") is not None
     ]
     found = [c["code"] for c in quantified if c["code"] in pairs]
     recall = len(found) / len(quantified)
+    everything = [c["code"] for c in shipped.commitments]
+    found_all = [code for code in everything if code in pairs]
+    recall_all = len(found_all) / len(everything)
+    unquantified = len(everything) - len(quantified)
     noise = len(unmatched) / len(beiguan.drafts)
     missed = [c["code"] for c in quantified if c["code"] not in found]
+    missed_all = [code for code in everything if code not in pairs]
+    items = {c["code"]: c for c in shipped.commitments}
+    plain = [code for code in found_all if code not in found]
+    same = [
+        code
+        for code in plain
+        if pairs[code].phrasing == Phrasing(items[code]["target"]["phrasing"])
+    ]
     summary = (
         f"found {len(found)}/{len(quantified)} quantified targets ({recall:.1%}); "
+        f"{len(found_all) - len(found)}/{unquantified} unquantified items; "
+        f"{len(found_all)}/{len(everything)} commitments in all ({recall_all:.1%}); "
         f"{len(unmatched)}/{len(beiguan.drafts)} drafts are not commitments "
-        f"({noise:.1%}); missed {missed}"
+        f"({noise:.1%}); unquantified phrasing {len(same)}/{len(plain)}; "
+        f"missed quantified {missed}; missed in all {missed_all}"
         f"; noise {[(d.code, d.quote) for d in unmatched]}"
     )
     print(summary)
     MEASURED.append(summary)
-    assert recall >= 0.90 and noise <= 0.10, summary
+    assert recall == 1.0, summary
+    assert recall_all >= RECALL_ALL and noise <= 0.10, summary
+
+
+ITEMS_REPORT = """2026年某县政府工作报告
+一、2025年工作回顾
+新建公园2个。
+二、2026年主要目标
+主要预期目标是：地区生产总值增长6%。
+三、2026年重点工作
+（一）扩大有效投资
+抓好项目建设。坚持项目为王，着力优化营商环境。加快推进城南污水处理厂二期建设，
+确保年底投用。深入推进改革。全面推进“放管服”改革。实施老旧小区改造，
+新增停车位500个。持续实施“人才强县”政策，新增人才100名。
+（二）增进民生福祉
+办好人民满意教育。加快县第二中学、城北幼儿园等项目建设，提升办学条件。
+大力发展文化事业。
+"""
+
+
+def test_unquantified_items_are_read_from_the_wording():
+    drafts = extract(ITEMS_REPORT).drafts
+    got = [(d.code, d.value, d.phrasing.value, d.quote) for d in drafts]
+    assert got == [
+        ("2.1", 6, "grow_by", "主要预期目标是：地区生产总值增长6%。"),
+        ("3.1.1", None, "complete", "加快推进城南污水处理厂二期建设，确保年底投用。"),
+        ("3.1.2", None, "advance", "全面推进“放管服”改革。"),
+        # A scheme right before a figure is how the figure is reached: no card.
+        ("3.1.3", 500, "reach", "实施老旧小区改造，新增停车位500个。"),
+        ("3.1.4", 100, "reach", "持续实施“人才强县”政策，新增人才100名。"),
+        (
+            "3.2.1",
+            None,
+            "advance",
+            "加快县第二中学、城北幼儿园等项目建设，提升办学条件。",
+        ),
+    ]
 
 
 def test_phrasing_and_baselines_agree_with_the_shipped_data(beiguan, shipped):
