@@ -50,6 +50,9 @@ def _empty_postgres(url: str) -> None:
 
 def build(url: str, ratings: int, comments: int) -> Flask:
     """A portal app on a new database holding the report and demo feedback."""
+    if url.startswith("postgresql"):
+        _empty_postgres(url)
+    print(f"Building {url.split('@')[-1]}: {ratings:,} ratings, {comments:,} comments")
     app = create_app({"SECRET_KEY": "benchmark", "DATABASE_URL": url})
     runner = app.test_cli_runner()
     for args in (
@@ -99,10 +102,6 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        if url.startswith("postgresql"):
-            _empty_postgres(url)
-        print(f"Building {url.split('@')[-1]}: {args.ratings:,} ratings, "
-              f"{args.comments:,} comments")  # fmt: skip
         app = build(url, args.ratings, args.comments)
         official = app.test_client()
         send(
@@ -122,10 +121,15 @@ def main() -> None:
             times = timed(client, path, args.requests)
             p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[-1]
             print(f"{name:24} {p50:8.2f} {p95:8.2f} {p50 / base:11.0f}")
-        if url.startswith("postgresql"):
-            with app.app_context():
-                db.engine.dispose()
-            _empty_postgres(url)
+        release(app, url)
+
+
+def release(app: Flask, url: str) -> None:
+    """Close the app's connections; empty a PostgreSQL benchmark database."""
+    with app.app_context():
+        db.engine.dispose()
+    if url.startswith("postgresql"):
+        _empty_postgres(url)
 
 
 if __name__ == "__main__":
