@@ -120,7 +120,8 @@ def visible_comments(
     where = (Comment.commitment_id == commitment.id) & shown
     total = session.scalar(select(func.count()).where(where))
     pages = max(1, -(-total // THREAD_PAGE))
-    if showing is not None and (target := session.get(Comment, showing)) is not None:
+    target = session.get(Comment, showing) if showing is not None else None
+    if target is not None and target.commitment_id == commitment.id:
         before = session.scalar(
             select(func.count()).where(
                 where,

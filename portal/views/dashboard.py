@@ -83,49 +83,26 @@ def index():
     return _render(DISTRICT, printing=False, heading=heading)
 
 
-def _area(code: str):
-    return dashboard.area_or_404(db.session, _report_or_404(), code)
-
-
-@bp.get("/area/<code>")
+@bp.get("/area/<code>", defaults={"printing": False})
+@bp.get("/area/<code>/print", endpoint="area_print", defaults={"printing": True})
 @staff(*OFFICIALS)
-def area(code: str):
-    """One area of work of the report and its commitments."""
-    found = _area(code)
+def area(code: str, printing: bool):
+    """One area of work of the report and its commitments (or its A4 print view)."""
+    found = dashboard.area_or_404(db.session, _report_or_404(), code)
     heading = f"{report_section(found.code)} {localized(found, 'name')}"
-    return _render(area_scope(found.id), printing=False, area=found, heading=heading)
+    return _render(area_scope(found.id), printing=printing, area=found, heading=heading)
 
 
-@bp.get("/area/<code>/print")
+@bp.get("/c/<code>", defaults={"printing": False})
+@bp.get("/c/<code>/print", endpoint="commitment_print", defaults={"printing": True})
 @staff(*OFFICIALS)
-def area_print(code: str):
-    """The area's page laid out for printing on A4."""
-    found = _area(code)
-    heading = f"{report_section(found.code)} {localized(found, 'name')}"
-    return _render(area_scope(found.id), printing=True, area=found, heading=heading)
-
-
-@bp.get("/c/<code>")
-@staff(*OFFICIALS)
-def commitment(code: str):
-    """One commitment: ratings, tone, trend, themes and what waits for a reply."""
+def commitment(code: str, printing: bool):
+    """One commitment: ratings, tone, trend, themes and what waits for a reply
+    (or its A4 print view)."""
     found = get_commitment_or_404(db.session, code)
     return _render(
         commitment_scope(found.id),
-        printing=False,
-        commitment=found,
-        heading=f"{found.code} {localized(found, 'title')}",
-    )
-
-
-@bp.get("/c/<code>/print")
-@staff(*OFFICIALS)
-def commitment_print(code: str):
-    """The commitment's page laid out for printing on A4."""
-    found = get_commitment_or_404(db.session, code)
-    return _render(
-        commitment_scope(found.id),
-        printing=True,
+        printing=printing,
         commitment=found,
         heading=f"{found.code} {localized(found, 'title')}",
     )

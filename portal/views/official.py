@@ -51,15 +51,21 @@ def progress_update(code: str):
 @staff(*OFFICIALS)
 def awaiting():
     """Published comments still waiting for an answer, oldest (most overdue) first."""
+    return _awaiting_page()
+
+
+def _awaiting_page(target_form: ReplyTargetForm | None = None, status: int = 200):
+    """The list of comments waiting for an answer, with the target's form."""
     session = db.session
+    days = replies.target_days(session)
     waiting, total = replies.awaiting_reply(session, replies.today())
     return render_template(
         "official/awaiting.html",
         waiting=waiting,
         total=total,
-        target_days=replies.target_days(session),
-        target_form=ReplyTargetForm(days=replies.target_days(session)),
-    )
+        target_days=days,
+        target_form=target_form or ReplyTargetForm(days=days),
+    ), status
 
 
 @bp.post("/reply-target")
@@ -69,14 +75,7 @@ def reply_target():
     session = db.session
     form = ReplyTargetForm()
     if not form.validate():
-        waiting, total = replies.awaiting_reply(session, replies.today())
-        return render_template(
-            "official/awaiting.html",
-            waiting=waiting,
-            total=total,
-            target_days=replies.target_days(session),
-            target_form=form,
-        ), 400
+        return _awaiting_page(form, 400)
     replies.set_target_days(session, current_user, form.days.data)
     flash(_("The reply target is saved."), "success")
     return redirect(url_for(".awaiting"), code=303)

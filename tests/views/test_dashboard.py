@@ -144,6 +144,10 @@ def test_area_and_commitment_pages_and_their_print_views(official, shipped):
     ):
         html = page(official, url + "?lang=en")
         assert "Dashboard" in html
+        # The print view drops the links and buttons a sheet of paper cannot use.
+        printing = url.endswith("/print")
+        assert ('class="dashboard printing"' in html) == printing
+        assert ("Print view (A4)" in html) != printing
     assert "Print view (A4)" in page(official, "/dashboard/c/3.5.8?lang=en")
     assert official.get("/dashboard/area/9.9").status_code == 404
     assert official.get("/dashboard/c/9.9.9").status_code == 404

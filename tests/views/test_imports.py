@@ -173,3 +173,12 @@ def test_an_earlier_year_stays_reachable_and_read_only(runner, client, shipped):
     assert "no longer the current one" in html
     assert 'action="/c/3.5.8/rating' not in html
     assert client.get("/?year=1999").status_code == 404
+
+
+def test_changing_a_draft_needs_the_form_token(admin, session):
+    upload(admin, REPORT.read_bytes())
+    draft = session.scalar(select(DraftCommitment))
+    url = f"/admin/imports/{draft.batch_id}/drafts/{draft.id}"
+    assert admin.post(url, data={"action": "drop"}).status_code == 400
+    session.expire_all()
+    assert not session.get(DraftCommitment, draft.id).dropped
