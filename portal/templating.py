@@ -81,8 +81,11 @@ def _keep_lang_in_links(endpoint: str, values: dict) -> None:
     if chosen in current_app.config["LANGUAGES"]:
         values["lang"] = chosen
     # An earlier year's cards link to that year's pages.
-    year = request.args.get("year", type=int)
-    if year and endpoint in ("cards.index", "cards.detail") and "year" not in values:
+    if (
+        endpoint in ("cards.index", "cards.detail")
+        and "year" not in values
+        and (year := request.args.get("year", type=int))
+    ):
         values["year"] = year
 
 
