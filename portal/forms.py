@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -137,6 +137,22 @@ def _started_signer() -> TimestampSigner:
     return TimestampSigner(current_app.config["SECRET_KEY"], salt="form-started")
 
 
+def sign_started(scope: str) -> str:
+    """The signed time a form of this scope is shown."""
+    return _started_signer().sign(scope).decode()
+
+
+def _started_value(scope: str) -> str:
+    """The form's signed time, or a numbered placeholder while a page is being
+    kept for many visitors (pagecache.personal_page signs each visitor's)."""
+    placeholders = g.get("started_placeholders")
+    if placeholders is None:
+        return sign_started(scope)
+    mark, scopes = placeholders
+    scopes.append(scope)
+    return f"@@{mark}:started:{len(scopes) - 1}@@"
+
+
 def single_value(_form, field) -> None:
     """Refuse a field sent more than once (score=1&score=5)."""
     if field.raw_data and len(field.raw_data) > 1:
@@ -161,7 +177,7 @@ class BotTrapForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.scope = f"{type(self).__name__}:{scope}"
         if not self.is_submitted():
-            self.started.data = _started_signer().sign(self.scope).decode()
+            self.started.data = _started_value(self.scope)
 
     def looks_automated(self, min_seconds: float) -> bool:
         """True when the hidden field was filled or the form came back too fast."""

@@ -1,91 +1,109 @@
 """Public pages kept rendered while what they show is unchanged, with ETags.
 
-A page's key is the data version (commitments' last change, rating totals,
-published-comment totals, and a generation number bumped whenever a report,
-area, topic or unit changes), the reader's language and text size, and the
-address. Only visitors without a staff session or a pending message are
-served from the cache: such pages hold nothing of one visitor's own. The cache
-is Flask-Caching's: Redis when PORTAL_REDIS_URL is set, so every process
-shares it; otherwise each process keeps its own.
+Every transaction that changes something a public page shows (a card, its
+progress, a rating total, a comment, a reply, the catalogue, a setting) bumps
+the page version (models.PageVersion) before it commits, so the version can
+never say "unchanged" about a committed change, whichever process made it. A
+page's key is that version, the reader's language and text size, and the
+address. The cache is Flask-Caching's: Redis when PORTAL_REDIS_URL is set, so
+every process shares it; otherwise each process keeps its own.
+
+Only visitors without a staff session or a pending message are served from
+the cache. A commitment page also holds the visitor's form token and the
+signed time each form was shown: it is kept with placeholders for those and
+filled in for each visitor, and only for visitors who have no rating, comment
+or verdict of their own on that commitment.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
+import re
+import secrets
 from collections.abc import Callable
 
-from flask import Flask, current_app, make_response, request, session
+from flask import Flask, current_app, g, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal.extensions import cache, db
+from portal.forms import sign_started
 from portal.i18n import lang
-from portal.models import (
-    Area,
-    Commitment,
-    FeedbackWeek,
-    RatingSummary,
-    Report,
-    Topic,
-    Unit,
-)
+from portal.models import PageVersion
+from portal.services.transactions import insert_or_add
 from portal.views.pages import ELDER_COOKIE
 
-GENERATION = "pages:generation"
-CATALOGUE = (Report, Area, Topic, Unit)
+# Tables whose rows public pages show. Ratings count through rating_summary
+# (a quarantined rating changes nothing a reader sees).
+PUBLIC_TABLES = frozenset(
+    {
+        "area",
+        "comment",
+        "commitment",
+        "progress_update",
+        "rating_summary",
+        "reply",
+        "reply_verdict",
+        "report",
+        "setting",
+        "topic",
+        "unit",
+    }
+)
+SHARDS = 8
+CHANGED = "public_pages_changed"
+VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 
 
-def data_version(session_: Session) -> str:
-    """What the public pages show, in one string that changes when any of it does."""
-    changed, cards = session_.execute(
-        select(func.max(Commitment.updated_at), func.count(Commitment.id))
-    ).one()
-    ratings = session_.execute(
-        select(
-            func.coalesce(func.sum(RatingSummary.count), 0),
-            func.coalesce(func.sum(RatingSummary.total), 0),
-        )
-    ).one()
-    comments = session_.scalar(
-        select(
-            func.coalesce(
-                func.sum(
-                    FeedbackWeek.positive + FeedbackWeek.negative + FeedbackWeek.unclear
-                ),
-                0,
-            )
+def data_version() -> int:
+    """What the public pages show, as a number that changes when any of it does."""
+    # Plain SQL on a pooled connection, not the ORM: it runs on every page view.
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql(VERSION_SQL).scalar_one()
+
+
+def bump(session_: Session) -> None:
+    """Mark every kept page out of date, in the session's transaction."""
+    session_.execute(
+        insert_or_add(
+            session_,
+            PageVersion,
+            {"shard": random.randrange(SHARDS)},  # noqa: S311 - spreads locks only
+            {"n": 1},
         )
     )
-    return f"{_generation()}|{changed}|{cards}|{ratings[0]}|{ratings[1]}|{comments}"
 
 
-def _generation() -> int:
-    try:
-        return int(cache.get(GENERATION) or 0)
-    except (RedisError, ValueError):
-        return 0
+def _public(obj) -> bool:
+    return getattr(obj, "__tablename__", None) in PUBLIC_TABLES
 
 
-def _bump_generation() -> None:
-    """A report, area, topic or unit changed: every kept page is out of date."""
-    try:
-        # Not atomic, and it need not be: two bumps at once still change it.
-        cache.set(GENERATION, _generation() + 1, timeout=0)
-    except RedisError:
-        current_app.logger.warning("page cache unavailable: could not invalidate")
-
-
-def _watch_catalogue(session_: Session, _context, _instances) -> None:
+def _watch_flush(session_: Session, _context, _instances) -> None:
     touched = session_.new | session_.dirty | session_.deleted
-    if any(isinstance(obj, CATALOGUE) for obj in touched):
-        session_.info["catalogue_changed"] = True
+    if any(_public(obj) for obj in touched):
+        session_.info[CHANGED] = True
 
 
-def _after_commit(session_: Session) -> None:
-    if session_.info.pop("catalogue_changed", False):
-        _bump_generation()
+def _watch_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in PUBLIC_TABLES:
+            state.session.info[CHANGED] = True
+
+
+def _before_commit(session_: Session) -> None:
+    # Flush first: what is still pending only reaches the hooks above then.
+    session_.flush()
+    if session_.info.pop(CHANGED, False):
+        bump(session_)
+
+
+def _forget(session_: Session, *_args) -> None:
+    session_.info.pop(CHANGED, None)
 
 
 def cacheable() -> bool:
@@ -97,31 +115,43 @@ def cacheable() -> bool:
     )
 
 
+def _key() -> str:
+    version = data_version()
+    elder = request.cookies.get(ELDER_COOKIE, "0")
+    return hashlib.sha256(
+        f"{version}|{lang()}|{elder}|{request.full_path}".encode()
+    ).hexdigest()
+
+
+def _get(key: str):
+    try:
+        return cache.get(f"page:{key}")
+    except RedisError:
+        return None
+
+
+def _keep(key: str, value) -> None:
+    try:
+        cache.set(f"page:{key}", value)
+    except RedisError:
+        current_app.logger.warning("page cache unavailable: not kept")
+
+
 def cached_page(render: Callable[[], tuple[str, int]]):
     """The page from the cache, a 304 when the reader has it, or render() kept."""
     if not cacheable():
         body, status = render()
         return make_response(body, status)
-    elder = request.cookies.get(ELDER_COOKIE, "0")
-    version = data_version(db.session)
-    key = hashlib.sha256(
-        f"{version}|{lang()}|{elder}|{request.full_path}".encode()
-    ).hexdigest()
+    key = _key()
     etag = key[:32]
     if etag in request.if_none_match:
         response = make_response("", 304)
     else:
-        try:
-            kept = cache.get(f"page:{key}")
-        except RedisError:
-            kept = None
+        kept = _get(key)
         if kept is None:
             body, status = render()
             if status == 200:
-                try:
-                    cache.set(f"page:{key}", body)
-                except RedisError:
-                    current_app.logger.warning("page cache unavailable: not kept")
+                _keep(key, body)
         else:
             body, status = kept, 200
         response = make_response(body, status)
@@ -131,8 +161,57 @@ def cached_page(render: Callable[[], tuple[str, int]]):
     return response
 
 
+def personal_page(
+    render: Callable[[], tuple[str, int, int | None]],
+    has_own: Callable[[int], bool],
+):
+    """A page with forms, from a kept copy when nothing on it is the visitor's own.
+
+    render() gives the body, the status and the id of the object whose page it
+    is; has_own(id) says whether the visitor has anything of their own there.
+    Returns None when the page has to be rendered for this visitor alone.
+    """
+    if not cacheable():
+        return None
+    key = _key()
+    kept = _get(key)
+    if kept is None:
+        # Placeholders carry a fresh random mark, so no text on the page (a
+        # comment, say) can pass for one.
+        mark = secrets.token_hex(8)
+        scopes: list[str] = []
+        g.started_placeholders = (mark, scopes)
+        try:
+            body, status, owner = render()
+        finally:
+            del g.started_placeholders
+        if status != 200:
+            return make_response(body, status)
+        if current_app.config["WTF_CSRF_FIELD_NAME"] in g:
+            # This request's token was made for a form on the page.
+            body = body.replace(generate_csrf(), f"@@{mark}:csrf@@")
+        # Text and placeholders alternate, so filling them in is a join.
+        kept = (owner, re.split(rf"@@{mark}:(csrf|started:\d+)@@", body), scopes)
+        _keep(key, kept)
+    owner, parts, scopes = kept
+    if has_own(owner):
+        return None
+    token = generate_csrf() if "csrf" in parts else ""
+    body = "".join(
+        part
+        if i % 2 == 0
+        else token
+        if part == "csrf"
+        else sign_started(scopes[int(part.removeprefix("started:"))])
+        for i, part in enumerate(parts)
+    )
+    response = make_response(body, 200)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def register(app: Flask) -> None:
-    """Configure the cache and watch for catalogue changes."""
+    """Configure the cache and version the public pages on every commit."""
     if app.config["REDIS_URL"]:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
@@ -141,6 +220,8 @@ def register(app: Flask) -> None:
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
     app.config.setdefault("CACHE_KEY_PREFIX", "portal:")
     cache.init_app(app)
-    if not event.contains(Session, "before_flush", _watch_catalogue):
-        event.listen(Session, "before_flush", _watch_catalogue)
-        event.listen(Session, "after_commit", _after_commit)
+    if not event.contains(Session, "before_flush", _watch_flush):
+        event.listen(Session, "before_flush", _watch_flush)
+        event.listen(Session, "do_orm_execute", _watch_statement)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_rollback", _forget)

@@ -19,6 +19,7 @@ from portal.models.insight import (
     ParticipantCount,
     ThemeSummary,
 )
+from portal.models.pageversion import PageVersion
 from portal.models.reply import Reply, ReplyVerdict, VerdictReason
 from portal.models.report import Area, Report, Topic, Unit
 from portal.models.setting import SensitiveWord, Setting
@@ -36,6 +37,7 @@ __all__ = [
     "FlagReason",
     "ImportBatch",
     "Participant",
+    "PageVersion",
     "ParticipantCount",
     "Phrasing",
     "ProgressUpdate",

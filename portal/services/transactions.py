@@ -59,3 +59,18 @@ def insert_ignoring_duplicates(session: Session, model, index_elements: list[str
             index_elements=index_elements
         )
     return insert(model)
+
+
+def insert_or_add(session: Session, model, key: dict, add: dict):
+    """One statement that creates the row holding `add`, or adds `add` to it.
+
+    INSERT ... ON CONFLICT (key) DO UPDATE SET column = column + excluded.column,
+    so a counter needs no separate "make sure the row exists" statement.
+    """
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model).values({**key, **add})
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: getattr(model, name) + statement.excluded[name] for name in add},
+    )

@@ -22,11 +22,12 @@ from portal.forms import (
     VerdictForm,
 )
 from portal.i18n import localized
-from portal.pagecache import cached_page
+from portal.pagecache import cached_page, personal_page
 from portal.residents import resident_key
 from portal.screening.text import strip_control_characters
 from portal.services import comments, ratings, replies
 from portal.services import commitments as service
+from portal.services.own_feedback import has_own_feedback
 
 bp = Blueprint("cards", __name__)
 
@@ -84,8 +85,19 @@ def _render_index() -> tuple[str, int]:
 @public
 def detail(code: str):
     """One commitment: its target, the report's words, status, progress, feedback."""
+    session = db.session
     year = request.args.get("year", type=int)
-    return render_commitment(service.get_commitment_or_404(db.session, code, year))
+
+    def render() -> tuple[str, int, int]:
+        commitment = service.get_commitment_or_404(session, code, year)
+        # As a visitor with nothing of their own there sees it.
+        return _commitment_html(commitment, None), 200, commitment.id
+
+    key = resident_key()
+    kept = personal_page(render, lambda id_: has_own_feedback(session, key, id_))
+    if kept is not None:
+        return kept
+    return render_commitment(service.get_commitment_or_404(session, code, year))
 
 
 def render_commitment(
@@ -98,8 +110,33 @@ def render_commitment(
     status=200,
 ):
     """The commitment page, with feedback forms as sent back when they had errors."""
+    response = make_response(
+        _commitment_html(
+            commitment,
+            resident_key(),
+            rating_form=rating_form,
+            comment_form=comment_form,
+            verdict_form=verdict_form,
+            verdict_for=verdict_for,
+        ),
+        status,
+    )
+    # Carries this visitor's form token, own score and comments awaiting review.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _commitment_html(
+    commitment,
+    key: str | None,
+    *,
+    rating_form=None,
+    comment_form=None,
+    verdict_form=None,
+    verdict_for=None,
+) -> str:
+    """The commitment page as the resident with this key (or none) sees it."""
     session = db.session
-    key = resident_key()
     thread = comments.visible_comments(
         session,
         commitment,
@@ -109,29 +146,23 @@ def render_commitment(
     )
     reply_ids = [c.reply.id for c in thread.comments if c.reply is not None]
     updates = commitment.updates
-    response = make_response(
-        render_template(
-            "cards/detail.html",
-            commitment=commitment,
-            updates=updates,
-            latest=updates[0] if updates else None,
-            summary=ratings.summaries(session, [commitment.id]).get(commitment.id),
-            my_score=ratings.resident_scores(session, key, [commitment.id]).get(
-                commitment.id
-            ),
-            thread=thread,
-            my_key=key,
-            rating_form=rating_form or RatingForm(scope=commitment.code),
-            comment_form=comment_form or CommentForm(scope=commitment.code),
-            flag_form=FlagForm(),
-            is_official=is_official(),
-            my_verdicts=replies.resident_verdicts(session, key, reply_ids),
-            blank_verdict_form=VerdictForm(formdata=None),
-            verdict_form=verdict_form,
-            verdict_errors_for=verdict_for,
+    return render_template(
+        "cards/detail.html",
+        commitment=commitment,
+        updates=updates,
+        latest=updates[0] if updates else None,
+        summary=ratings.summaries(session, [commitment.id]).get(commitment.id),
+        my_score=ratings.resident_scores(session, key, [commitment.id]).get(
+            commitment.id
         ),
-        status,
+        thread=thread,
+        my_key=key,
+        rating_form=rating_form or RatingForm(scope=commitment.code),
+        comment_form=comment_form or CommentForm(scope=commitment.code),
+        flag_form=FlagForm(),
+        is_official=is_official(),
+        my_verdicts=replies.resident_verdicts(session, key, reply_ids),
+        blank_verdict_form=VerdictForm(formdata=None),
+        verdict_form=verdict_form,
+        verdict_errors_for=verdict_for,
     )
-    # Carries this visitor's form token, own score and comments awaiting review.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
