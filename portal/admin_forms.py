@@ -150,3 +150,7 @@ class RetireForm(FlaskForm):
     """Retire or bring back a commitment, with an optional reason for the log."""
 
     reason = _text(_l("Reason (kept in the audit log)"), None, 500, True)
+
+
+class DeleteForm(FlaskForm):
+    """Delete an unused area or topic: the token only, the button says what."""

@@ -14,7 +14,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from portal.forms import cleaned
 from portal.models import Phrasing
@@ -43,13 +49,20 @@ class UploadForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    """One draft commitment as the reviewer corrects it."""
+    """One draft commitment as the reviewer corrects it (or adds it)."""
 
     code = StringField(
         _l("Code"),
         filters=[cleaned(single_line=True)],
         validators=[InputRequired(_l("Please enter the code.")), Length(max=20)],
     )
+    area_code = SelectField(
+        _l("Area of the report"),
+        # DataRequired: a request that leaves the field out keeps the draft's area.
+        validators=[DataRequired(_l("Please choose the area."))],
+        validate_choice=True,
+    )
+    topic_key = SelectField(_l("Topic"))
     title_zh = StringField(
         _l("Title in Chinese"),
         filters=[cleaned(single_line=True)],
@@ -83,6 +96,41 @@ class DraftForm(FlaskForm):
         choices=[SelectChoice(p.value, label) for p, label in PHRASING_LABELS.items()],
         validators=[InputRequired()],
     )
+    summary_zh = TextAreaField(
+        _l("Summary in Chinese (empty: the report's words)"),
+        filters=[cleaned()],
+        validators=[Optional(), Length(max=2000)],
+    )
+    summary_en = TextAreaField(
+        _l("Summary in English (empty: the English title)"),
+        filters=[cleaned()],
+        validators=[Optional(), Length(max=2000)],
+    )
+    baseline_value = DecimalField(
+        _l("Previous year's figure"),
+        places=None,
+        validators=[Optional(), NumberRange(min=-(10**12), max=10**12)],
+    )
+    baseline_unit_zh = StringField(
+        _l("Unit of the previous year's figure"),
+        filters=[cleaned(single_line=True)],
+        validators=[Optional(), Length(max=40)],
+    )
+    baseline_quote_zh = TextAreaField(
+        _l("The review's words for that figure"),
+        filters=[cleaned()],
+        validators=[Optional(), Length(max=2000)],
+    )
+
+    def set_choices(self, areas: dict[str, str], topics, localized) -> None:
+        """The batch's areas and the portal's topics ("" lets publishing guess)."""
+        self.area_code.choices = [
+            SelectChoice(code, f"{code} {title}") for code, title in areas.items()
+        ]
+        self.topic_key.choices = [
+            SelectChoice("", _l("Guess from the words")),
+            *(SelectChoice(t.key, localized(t, "name")) for t in topics),
+        ]
 
 
 class PublishForm(FlaskForm):

@@ -50,6 +50,11 @@ class DraftCommitment(Base):
     indicator: Mapped[str] = mapped_column(Text, default="")
     title_zh: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(300), default="")
+    # The card's summaries as the reviewer writes them; empty: the quote, the title.
+    summary_zh: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    # A topic's key chosen by the reviewer; None: guessed from the words at publish.
+    topic_key: Mapped[str | None] = mapped_column(String(40))
     # True until a person has written or accepted the English.
     needs_english: Mapped[bool] = mapped_column(default=True)
     target_value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))

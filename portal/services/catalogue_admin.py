@@ -27,10 +27,12 @@ TOPIC_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 class CatalogueError(Exception):
     """The change breaks a rule; `field` is the form field, `reason` a key."""
 
-    def __init__(self, field: str | None, reason: str) -> None:
+    def __init__(self, field: str | None, reason: str, **params: object) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        # Figures the message names, such as how many commitments use a topic.
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -370,3 +372,40 @@ def commitment_counts(session: Session, column) -> dict[int, int]:
     """How many commitments use each area or topic (column: area_id or topic_id)."""
     rows = session.execute(select(column, func.count()).group_by(column)).all()
     return dict(rows)
+
+
+def _delete_unused(session: Session, actor: StaffUser, row: Area | Topic) -> None:
+    """Delete an area or topic that no commitment uses (retired ones count).
+
+    The count and the delete run in one transaction, and the foreign key stops
+    a commitment that takes the row meanwhile: nothing is ever half-deleted.
+    """
+    column = Commitment.area_id if isinstance(row, Area) else Commitment.topic_id
+    kind = row.__tablename__
+
+    def work() -> None:
+        used = session.scalar(select(func.count()).where(column == row.id))
+        if used:
+            raise CatalogueError(None, f"{kind}_in_use", n=used)
+        ident = {"code": row.code} if isinstance(row, Area) else {"key": row.key}
+        audit.record(
+            session, actor, f"{kind}.delete", row, before={**ident, **_names(row)}
+        )
+        session.delete(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            # A commitment took it between the count and the delete.
+            raise CatalogueError(None, f"{kind}_in_use", n=1) from None
+
+    in_transaction(session, work)
+
+
+def delete_area(session: Session, actor: StaffUser, area: Area) -> None:
+    """Delete an area of work no commitment stands in; refused with the count."""
+    _delete_unused(session, actor, area)
+
+
+def delete_topic(session: Session, actor: StaffUser, topic: Topic) -> None:
+    """Delete a topic no commitment is filed under; refused with the count."""
+    _delete_unused(session, actor, topic)

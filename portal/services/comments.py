@@ -12,6 +12,7 @@ from portal.models import Comment, CommentStatus, Commitment, Flag, FlagReason
 from portal.screening.pii import mask_personal_data
 from portal.services import insight_totals, screening
 from portal.services.moderation import moderation_mode
+from portal.services.retired import refuse_if_retired
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 
 
@@ -36,7 +37,9 @@ def submit_comment(
     """Store a comment for moderation, with personal data masked first.
 
     `body` and `display_name` are already cleaned (see portal.screening.text).
+    A retired commitment raises CommitmentRetired and nothing is stored.
     """
+    refuse_if_retired(commitment)
     masked_body = mask_personal_data(body)
     masked_name = mask_personal_data(display_name) if display_name else None
     kinds = masked_body.kinds | (masked_name.kinds if masked_name else frozenset())

@@ -11,6 +11,7 @@ from portal.db import utcnow
 from portal.models import Commitment, Rating, RatingChange, RatingSummary
 from portal.models.feedback import SCORES
 from portal.services import insight_totals
+from portal.services.retired import refuse_if_retired
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 
 
@@ -33,9 +34,11 @@ def rate(
     """Record or change a resident's rating, its history and the totals at once.
 
     The unique constraint decides who was first; there is no check-then-insert.
+    A retired commitment raises CommitmentRetired and nothing is stored.
     """
     if score not in SCORES:
         raise ValueError(f"score {score!r} is not 1-5")
+    refuse_if_retired(commitment)
 
     def work() -> RatingOutcome:
         now = utcnow()

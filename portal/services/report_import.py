@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -98,32 +99,85 @@ def stage(
 
 @dataclass(frozen=True)
 class DraftEdit:
-    """What a reviewer may change on one draft."""
+    """What a reviewer may change on one draft (or write for a new one)."""
 
     code: str
+    area_code: str
     title_zh: str
     title_en: str
     quote_zh: str
-    target_value: object
+    target_value: Decimal | None
     unit_zh: str | None
     phrasing: Phrasing
+    summary_zh: str = ""
+    summary_en: str = ""
+    topic_key: str | None = None
+    baseline_value: Decimal | None = None
+    baseline_unit_zh: str | None = None
+    baseline_quote_zh: str | None = None
+
+
+def areas(batch: ImportBatch) -> dict[str, str]:
+    """The batch's areas in report order: code -> heading as the report words it."""
+    found: dict[str, str] = {}
+    for draft in batch.drafts:
+        found.setdefault(draft.area_code, draft.area_title)
+    return found
+
+
+def _apply(draft: DraftCommitment, change: DraftEdit) -> None:
+    if change.area_code not in areas(draft.batch):
+        raise ImportRefused([f"unknown_area:{change.area_code}"])
+    draft.code = change.code
+    draft.area_code = change.area_code
+    draft.area_title = areas(draft.batch)[change.area_code]
+    draft.title_zh = change.title_zh
+    # Saved by a person with English present: written or accepted.
+    draft.title_en = change.title_en
+    draft.needs_english = not change.title_en.strip()
+    draft.summary_zh = change.summary_zh
+    draft.summary_en = change.summary_en
+    draft.topic_key = change.topic_key or None
+    draft.quote_zh = change.quote_zh
+    draft.target_value = change.target_value
+    draft.unit_zh = change.unit_zh or None
+    draft.phrasing = change.phrasing
+    draft.baseline_value = change.baseline_value
+    has_baseline = change.baseline_value is not None
+    draft.baseline_unit_zh = (change.baseline_unit_zh or None) if has_baseline else None
+    draft.baseline_quote_zh = (
+        (change.baseline_quote_zh or None) if has_baseline else None
+    )
 
 
 def edit_draft(session: Session, draft: DraftCommitment, change: DraftEdit) -> None:
     """Save a reviewer's edit; writing the English clears "needs English"."""
 
     def work() -> None:
-        draft.code = change.code
-        draft.title_zh = change.title_zh
-        # Saved by a person with English present: written or accepted.
-        draft.title_en = change.title_en
-        draft.needs_english = not change.title_en.strip()
-        draft.quote_zh = change.quote_zh
-        draft.target_value = change.target_value
-        draft.unit_zh = change.unit_zh or None
-        draft.phrasing = change.phrasing
+        _apply(draft, change)
 
     in_transaction(session, work)
+
+
+def add_draft(
+    session: Session, batch: ImportBatch, change: DraftEdit
+) -> DraftCommitment:
+    """A commitment the extraction missed, written by the reviewer; listed last,
+    it takes its place in report order by its code when published."""
+    if change.area_code not in areas(batch):
+        raise ImportRefused([f"unknown_area:{change.area_code}"])
+
+    def work() -> DraftCommitment:
+        draft = DraftCommitment(
+            position=max((d.position for d in batch.drafts), default=-1) + 1,
+            indicator="",
+        )
+        batch.drafts.append(draft)
+        _apply(draft, change)
+        session.flush()
+        return draft
+
+    return in_transaction(session, work)
 
 
 def set_dropped(session: Session, draft: DraftCommitment, dropped: bool) -> None:
@@ -160,6 +214,13 @@ def merge_into_previous(session: Session, draft: DraftCommitment) -> DraftCommit
     return in_transaction(session, work)
 
 
+def code_order(draft: DraftCommitment) -> tuple:
+    """Drafts in the report's numbering: 3.10 after 3.9; unnumbered ones last."""
+    if not CODE.fullmatch(draft.code):
+        return (1, (), draft.position)
+    return (0, tuple(int(part) for part in draft.code.split(".")), draft.position)
+
+
 def problems(batch: ImportBatch) -> list[str]:
     """What stops the kept drafts from becoming cards (codes, empty titles)."""
     found, seen = [], set()
@@ -179,7 +240,11 @@ def problems(batch: ImportBatch) -> list[str]:
 
 
 def _topic(session: Session, draft: DraftCommitment, topics: list[Topic]) -> Topic:
-    """The known topic whose Chinese name the draft mentions, else "general"."""
+    """The reviewer's topic; else the known topic whose Chinese name the draft
+    mentions; else "general"."""
+    chosen = next((t for t in topics if t.key == draft.topic_key), None)
+    if chosen is not None:
+        return chosen
     text = draft.indicator + draft.title_zh + draft.quote_zh
     for topic in sorted(topics, key=lambda t: -len(t.name_zh)):
         if topic.name_zh and topic.name_zh in text:
@@ -239,18 +304,19 @@ def publish(
             is_current=make_current,
         )
         session.add(report)
-        kept = [d for d in batch.drafts if not d.dropped]
-        areas: dict[str, Area] = {}
+        # Report order: a draft added or renumbered by the reviewer takes its place.
+        kept = sorted((d for d in batch.drafts if not d.dropped), key=code_order)
+        made: dict[str, Area] = {}
         for draft in kept:
-            if draft.area_code not in areas:
-                areas[draft.area_code] = Area(
+            if draft.area_code not in made:
+                made[draft.area_code] = Area(
                     report=report,
                     code=draft.area_code,
-                    position=len(areas),
+                    position=len(made),
                     name_zh=draft.area_title[:200],
                     name_en=draft.area_title[:200],
                 )
-        session.add_all(areas.values())
+        session.add_all(made.values())
         topics = list(session.scalars(select(Topic)))
         units: dict[str, Unit] = {}
         for position, draft in enumerate(kept):
@@ -259,13 +325,13 @@ def publish(
                     report=report,
                     code=draft.code,
                     position=position,
-                    area=areas[draft.area_code],
+                    area=made[draft.area_code],
                     topic=_topic(session, draft, topics),
                     title_zh=draft.title_zh,
                     title_en=draft.title_en,
                     needs_english=draft.needs_english or not draft.title_en,
-                    summary_zh=draft.quote_zh,
-                    summary_en=draft.title_en,
+                    summary_zh=draft.summary_zh or draft.quote_zh,
+                    summary_en=draft.summary_en or draft.title_en,
                     quote_zh=draft.quote_zh,
                     target_value=draft.target_value,
                     target_unit=_unit(session, draft.unit_zh, units),

@@ -6,10 +6,17 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.access import staff
-from portal.admin_forms import AreaForm, CommitmentForm, RetireForm, TopicForm
+from portal.admin_forms import (
+    AreaForm,
+    CommitmentForm,
+    DeleteForm,
+    RetireForm,
+    TopicForm,
+)
 from portal.extensions import db
 from portal.i18n import localized
 from portal.models import Area, Commitment, Phrasing, Report, Role, Topic
@@ -48,6 +55,20 @@ REFUSALS = {
     "baseline_needed": lambda: _("A unit for the 2024 figure needs the figure itself."),
     "already_retired": lambda: _("This commitment was retired already."),
     "not_retired": lambda: _("This commitment is not retired."),
+    "area_in_use": lambda n: ngettext(
+        "This area cannot be deleted: %(num)s commitment stands in it. Move it "
+        "to another area first.",
+        "This area cannot be deleted: %(num)s commitments stand in it. Move "
+        "them to another area first.",
+        n,
+    ),
+    "topic_in_use": lambda n: ngettext(
+        "This topic cannot be deleted: %(num)s commitment is filed under it. "
+        "File it under another topic first.",
+        "This topic cannot be deleted: %(num)s commitments are filed under it. "
+        "File them under another topic first.",
+        n,
+    ),
 }
 
 
@@ -61,7 +82,7 @@ def _report_or_404() -> Report:
 
 def _show_refusal(form, error: catalogue.CatalogueError) -> None:
     """Put the service's refusal beside its field, or above the form."""
-    message = REFUSALS[error.reason]()
+    message = REFUSALS[error.reason](**error.params)
     field = getattr(form, error.field, None) if error.field else None
     if field is None:
         form.form_errors.append(message)
@@ -190,7 +211,7 @@ def _change_retirement(code: str, retire: bool):
     try:
         change(db.session, current_user, commitment, reason=form.reason.data or "")
     except catalogue.CatalogueError as error:
-        flash(REFUSALS[error.reason](), "error")
+        flash(REFUSALS[error.reason](**error.params), "error")
     else:
         if retire:
             flash(
@@ -230,6 +251,7 @@ def areas():
         report=report,
         areas=report.areas if report else [],
         counts=catalogue.commitment_counts(db.session, Commitment.area_id),
+        delete_form=DeleteForm(formdata=None),
     )
 
 
@@ -293,6 +315,7 @@ def topics():
         "admin/topics.html",
         topics=catalogue.topics(db.session),
         counts=catalogue.commitment_counts(db.session, Commitment.topic_id),
+        delete_form=DeleteForm(formdata=None),
     )
 
 
@@ -338,3 +361,36 @@ def edit_topic(topic_id: int):
         return redirect(url_for(".topics"), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/topic_form.html", form=form, topic=topic), status
+
+
+def _delete(row: Area | Topic, delete, done: str, back: str):
+    """Delete an unused area or topic; otherwise say why not, and keep it."""
+    if not DeleteForm().validate():
+        abort(400)
+    try:
+        delete(db.session, current_user, row)
+    except catalogue.CatalogueError as error:
+        flash(REFUSALS[error.reason](**error.params), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for(back), code=303)
+
+
+@bp.post("/areas/<int:area_id>/delete")
+@staff(*ADMINISTRATORS)
+def delete_area(area_id: int):
+    """Delete an area of the current report that no commitment stands in."""
+    area = _area_or_404(area_id)
+    done = _("The area %(code)s is deleted.", code=area.code)
+    return _delete(area, catalogue.delete_area, done, ".areas")
+
+
+@bp.post("/topics/<int:topic_id>/delete")
+@staff(*ADMINISTRATORS)
+def delete_topic(topic_id: int):
+    """Delete a topic that no commitment is filed under."""
+    topic = db.session.get(Topic, topic_id)
+    if topic is None:
+        abort(404)
+    done = _("The topic %(key)s is deleted.", key=topic.key)
+    return _delete(topic, catalogue.delete_topic, done, ".topics")

@@ -18,10 +18,12 @@ from sqlalchemy import select
 
 from portal.access import staff
 from portal.extensions import db
+from portal.i18n import localized
 from portal.import_forms import DraftForm, PublishForm, UploadForm
 from portal.models import DraftCommitment, ImportBatch, Phrasing, Role
 from portal.reports_import import MESSAGES, ReportImportError, draft_report
 from portal.reports_import.english import Glossary, english_title
+from portal.services import catalogue_admin as catalogue
 from portal.services import report_import
 from portal.views.staff import no_store
 
@@ -58,6 +60,7 @@ def _refusal_text(problem: str) -> str:
         "year_exists": _(
             "The portal already holds a report for %(year)s.", year=detail
         ),
+        "unknown_area": _("The report has no area %(code)s.", code=detail),
         "nothing_to_merge": _(
             "There is no earlier kept draft in this area to merge into."
         ),
@@ -102,22 +105,57 @@ def index():
     return render_template("imports/index.html", form=form, batches=batches), status
 
 
-def _draft_form(draft: DraftCommitment) -> DraftForm:
-    form = DraftForm(obj=draft, prefix=f"d{draft.id}", formdata=None)
-    form.phrasing.data = draft.phrasing.value
+def _choices(form: DraftForm, batch: ImportBatch) -> DraftForm:
+    form.set_choices(
+        report_import.areas(batch), catalogue.topics(db.session), localized
+    )
     return form
 
 
-def _render_review(batch, *, forms=None, publish_form=None, status=200):
+def _draft_form(draft: DraftCommitment) -> DraftForm:
+    form = DraftForm(obj=draft, prefix=f"d{draft.id}", formdata=None)
+    form.phrasing.data = draft.phrasing.value
+    form.topic_key.data = draft.topic_key or ""
+    return _choices(form, draft.batch)
+
+
+def _new_draft_form(batch: ImportBatch) -> DraftForm:
+    form = DraftForm(prefix="new", formdata=None)
+    form.phrasing.data = Phrasing.ADVANCE.value
+    return _choices(form, batch)
+
+
+def _render_review(batch, *, forms=None, new_form=None, publish_form=None, status=200):
     forms = forms or {}
     return render_template(
         "imports/review.html",
         batch=batch,
         forms={d.id: forms.get(d.id) or _draft_form(d) for d in batch.drafts},
+        new_form=new_form or _new_draft_form(batch),
         publish_form=publish_form or PublishForm(year=batch.year, formdata=None),
         kept=sum(1 for d in batch.drafts if not d.dropped),
         needs_english=sum(1 for d in batch.drafts if not d.dropped and d.needs_english),
     ), status
+
+
+def _edit(form: DraftForm) -> report_import.DraftEdit:
+    """The reviewer's words, as the service takes them."""
+    return report_import.DraftEdit(
+        code=form.code.data,
+        area_code=form.area_code.data,
+        title_zh=form.title_zh.data,
+        title_en=form.title_en.data or "",
+        quote_zh=form.quote_zh.data,
+        target_value=form.target_value.data,
+        unit_zh=form.unit_zh.data,
+        phrasing=Phrasing(form.phrasing.data),
+        summary_zh=form.summary_zh.data or "",
+        summary_en=form.summary_en.data or "",
+        topic_key=form.topic_key.data or None,
+        baseline_value=form.baseline_value.data,
+        baseline_unit_zh=form.baseline_unit_zh.data,
+        baseline_quote_zh=form.baseline_quote_zh.data,
+    )
 
 
 @bp.get("/<int:batch_id>")
@@ -150,24 +188,39 @@ def change_draft(batch_id: int, draft_id: int):
         else:
             report_import.set_dropped(session, draft, action == "drop")
         return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
-    form = DraftForm(prefix=f"d{draft.id}")
+    # A field the request leaves out keeps the draft's value; an empty one clears.
+    form = _choices(DraftForm(prefix=f"d{draft.id}", obj=draft), batch)
+    form.topic_key.data = form.topic_key.data or ""
     if not form.validate():
         return _render_review(batch, forms={draft.id: form}, status=400)
-    report_import.edit_draft(
-        session,
-        draft,
-        report_import.DraftEdit(
-            code=form.code.data,
-            title_zh=form.title_zh.data,
-            title_en=form.title_en.data or "",
-            quote_zh=form.quote_zh.data,
-            target_value=form.target_value.data,
-            unit_zh=form.unit_zh.data,
-            phrasing=Phrasing(form.phrasing.data),
-        ),
-    )
+    try:
+        report_import.edit_draft(session, draft, _edit(form))
+    except report_import.ImportRefused as error:
+        form.area_code.errors = [_refusal_text(error.problems[0])]
+        return _render_review(batch, forms={draft.id: form}, status=409)
     flash(_("Draft %(code)s is saved.", code=draft.code), "success")
     return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
+
+
+@bp.post("/<int:batch_id>/drafts/new")
+@staff(ADMIN)
+def add_draft(batch_id: int):
+    """Add a commitment the extraction missed."""
+    batch = _batch_or_404(batch_id)
+    if batch.published_at:
+        abort(404)
+    form = _choices(DraftForm(prefix="new"), batch)
+    if not form.validate():
+        return _render_review(batch, new_form=form, status=400)
+    try:
+        draft = report_import.add_draft(db.session, batch, _edit(form))
+    except report_import.ImportRefused as error:
+        form.area_code.errors = [_refusal_text(error.problems[0])]
+        return _render_review(batch, new_form=form, status=409)
+    flash(_("Draft %(code)s is added.", code=draft.code), "success")
+    return redirect(
+        url_for(".review", batch_id=batch.id, _anchor=f"draft-{draft.id}"), code=303
+    )
 
 
 @bp.post("/<int:batch_id>/publish")
