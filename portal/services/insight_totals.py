@@ -19,7 +19,6 @@ from sqlalchemy import (
     select,
     text,
     union,
-    update,
 )
 from sqlalchemy.orm import Session
 
@@ -33,10 +32,11 @@ from portal.models import (
     Rating,
     RatingChange,
 )
-from portal.services.transactions import insert_ignoring_duplicates
+from portal.services.transactions import insert_ignoring_duplicates, insert_or_add
 
 DISTRICT = "district"
 SENTIMENTS = ("positive", "negative", "unclear")
+WEEK_KEY = ["commitment_id", "week"]
 
 
 def area_scope(area_id: int) -> str:
@@ -54,51 +54,38 @@ def week_of(moment: datetime | date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _bucket(session: Session, commitment_id: int, week: date) -> None:
-    """Make sure the week's row exists."""
-    session.execute(
-        insert_ignoring_duplicates(
-            session, FeedbackWeek, ["commitment_id", "week"]
-        ).values(
-            commitment_id=commitment_id,
-            week=week,
-            ratings=0,
-            rating_total=0,
-            positive=0,
-            negative=0,
-            unclear=0,
-        )
-    )
-
-
 def count_rating(
     session: Session, commitment_id: int, score: int, at: datetime
 ) -> None:
     """Add a rating given (or changed to) `score` to its week."""
-    week = week_of(at)
-    _bucket(session, commitment_id, week)
     session.execute(
-        update(FeedbackWeek)
-        .where(FeedbackWeek.commitment_id == commitment_id, FeedbackWeek.week == week)
-        .values(
-            ratings=FeedbackWeek.ratings + 1,
-            rating_total=FeedbackWeek.rating_total + score,
+        insert_or_add(
+            session,
+            FeedbackWeek,
+            {
+                "commitment_id": commitment_id,
+                "week": week_of(at),
+                "ratings": 1,
+                "rating_total": score,
+            },
+            WEEK_KEY,
         )
     )
 
 
 def count_comment(session: Session, comment: Comment, delta: int) -> None:
     """Add (+1) or take away (-1) a published comment in its week and sentiment."""
-    week = week_of(comment.created_at)
-    _bucket(session, comment.commitment_id, week)
-    column = getattr(FeedbackWeek, comment.sentiment)
     session.execute(
-        update(FeedbackWeek)
-        .where(
-            FeedbackWeek.commitment_id == comment.commitment_id,
-            FeedbackWeek.week == week,
+        insert_or_add(
+            session,
+            FeedbackWeek,
+            {
+                "commitment_id": comment.commitment_id,
+                "week": week_of(comment.created_at),
+                comment.sentiment: delta,
+            },
+            WEEK_KEY,
         )
-        .values({column: column + delta})
     )
 
 
@@ -122,28 +109,26 @@ def commitment_scope(commitment_id: int) -> str:
 def join(session: Session, commitment: Commitment, resident_key: str) -> None:
     """Count a resident once in the district, the area and the commitment they
     rated or wrote on."""
-    for scope in (
+    scopes = (
         DISTRICT,
         area_scope(commitment.area_id),
         commitment_scope(commitment.id),
-    ):
-        # RETURNING, not rowcount: SQLAlchemy gives -1 for an INSERT on psycopg.
-        added = session.execute(
-            insert_ignoring_duplicates(session, Participant, ["scope", "resident_key"])
-            .values(scope=scope, resident_key=resident_key)
-            .returning(Participant.scope)
-        ).first()
-        if added is not None:
-            session.execute(
-                insert_ignoring_duplicates(session, ParticipantCount, ["scope"]).values(
-                    scope=scope, count=0
-                )
+    )
+    # RETURNING, not rowcount: SQLAlchemy gives -1 for an INSERT on psycopg.
+    added = session.scalars(
+        insert_ignoring_duplicates(session, Participant, ["scope", "resident_key"])
+        .values([{"scope": scope, "resident_key": resident_key} for scope in scopes])
+        .returning(Participant.scope)
+    ).all()
+    if added:
+        session.execute(
+            insert_or_add(
+                session,
+                ParticipantCount,
+                [{"scope": scope, "count": 1} for scope in added],
+                ["scope"],
             )
-            session.execute(
-                update(ParticipantCount)
-                .where(ParticipantCount.scope == scope)
-                .values(count=ParticipantCount.count + 1)
-            )
+        )
 
 
 def participants(session: Session) -> dict[str, int]:

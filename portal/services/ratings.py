@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, insert, select, text, update
+from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -12,7 +12,11 @@ from portal.models import Commitment, Rating, RatingChange, RatingSummary
 from portal.models.feedback import SCORES
 from portal.services import insight_totals
 from portal.services.retired import refuse_if_retired
-from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+from portal.services.transactions import (
+    in_transaction,
+    insert_ignoring_duplicates,
+    insert_or_add,
+)
 
 
 @dataclass(frozen=True)
@@ -101,20 +105,16 @@ def _adjust_summary(
 ) -> None:
     """Add or take away one rating in the totals, in the caller's transaction."""
     session.execute(
-        insert_ignoring_duplicates(session, RatingSummary, ["commitment_id"]).values(
-            commitment_id=commitment_id, count=0, total=0, n1=0, n2=0, n3=0, n4=0, n5=0
-        )
-    )
-    column = getattr(RatingSummary, f"n{score}")
-    session.execute(
-        update(RatingSummary)
-        .where(RatingSummary.commitment_id == commitment_id)
-        .values(
+        insert_or_add(
+            session,
+            RatingSummary,
             {
-                RatingSummary.count: RatingSummary.count + delta,
-                RatingSummary.total: RatingSummary.total + delta * score,
-                column: column + delta,
-            }
+                "commitment_id": commitment_id,
+                "count": delta,
+                "total": delta * score,
+                f"n{score}": delta,
+            },
+            ["commitment_id"],
         )
     )
 

@@ -61,16 +61,21 @@ def insert_ignoring_duplicates(session: Session, model, index_elements: list[str
     return insert(model)
 
 
-def insert_or_add(session: Session, model, key: dict, add: dict):
-    """One statement that creates the row holding `add`, or adds `add` to it.
+def insert_or_add(session: Session, model, rows: dict | list[dict], key: list[str]):
+    """One statement that creates each row, or adds its other values to the row
+    already there: INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c.
 
-    INSERT ... ON CONFLICT (key) DO UPDATE SET column = column + excluded.column,
-    so a counter needs no separate "make sure the row exists" statement.
+    A counter then needs no separate "make sure the row exists" statement.
     """
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values({**key, **add})
+    statement = module.insert(model).values(rows)
+    first = rows[0] if isinstance(rows, list) else rows
     return statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: getattr(model, name) + statement.excluded[name] for name in add},
+        index_elements=key,
+        set_={
+            name: getattr(model, name) + statement.excluded[name]
+            for name in first
+            if name not in key
+        },
     )
