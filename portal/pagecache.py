@@ -37,8 +37,8 @@ from portal.models import PageVersion
 from portal.services.transactions import insert_or_add
 from portal.views.pages import ELDER_COOKIE
 
-# Tables whose rows public pages show. Ratings count through rating_summary
-# (a quarantined rating changes nothing a reader sees).
+# Tables whose rows kept pages show (public pages, and the dashboard's themes).
+# Ratings count through rating_summary: a quarantined one changes nothing shown.
 PUBLIC_TABLES = frozenset(
     {
         "area",
@@ -50,11 +50,14 @@ PUBLIC_TABLES = frozenset(
         "reply_verdict",
         "report",
         "setting",
+        "theme_summary",
         "topic",
         "unit",
     }
 )
 SHARDS = 8
+# Staff pages also hold figures counted from "now" (replies awaiting an answer).
+STAFF_PAGE_SECONDS = 300
 CHANGED = "public_pages_changed"
 VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 
@@ -116,12 +119,11 @@ def cacheable() -> bool:
     )
 
 
-def _key() -> str:
+def _key(*extra: object) -> str:
     version = data_version()
     elder = request.cookies.get(ELDER_COOKIE, "0")
-    return hashlib.sha256(
-        f"{version}|{lang()}|{elder}|{request.full_path}".encode()
-    ).hexdigest()
+    parts = (version, lang(), elder, request.full_path, *extra)
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
 def _get(key: str):
@@ -131,9 +133,9 @@ def _get(key: str):
         return None
 
 
-def _keep(key: str, value) -> None:
+def _keep(key: str, value, timeout: int | None = None) -> None:
     try:
-        cache.set(f"page:{key}", value)
+        cache.set(f"page:{key}", value, timeout=timeout)
     except RedisError:
         current_app.logger.warning("page cache unavailable: not kept")
 
@@ -174,29 +176,53 @@ def personal_page(
     """
     if not cacheable():
         return None
-    key = _key()
-    kept = _get(key)
-    if kept is None:
-        # Placeholders carry a fresh random mark, so no text on the page (a
-        # comment, say) can pass for one.
-        mark = secrets.token_hex(8)
-        scopes: list[str] = []
-        g.started_placeholders = (mark, scopes)
-        try:
-            body, status, owner = render()
-        finally:
-            del g.started_placeholders
-        if status != 200:
-            return make_response(body, status)
-        if current_app.config["WTF_CSRF_FIELD_NAME"] in g:
-            # This request's token was made for a form on the page.
-            body = body.replace(generate_csrf(), f"@@{mark}:csrf@@")
-        # Text and placeholders alternate, so filling them in is a join.
-        kept = (owner, re.split(rf"@@{mark}:(csrf|started:\d+)@@", body), scopes)
-        _keep(key, kept)
+    kept = _kept(_key(), render)
+    if not isinstance(kept, tuple):
+        return kept
     owner, parts, scopes = kept
     if has_own(owner):
         return None
+    return _filled(parts, scopes)
+
+
+def staff_page(render: Callable[[], str], *, day: object):
+    """A staff page for the signed-in user, kept while the data, the user and
+    the day (figures in working days change with it) stay the same."""
+    if session.get("_flashes"):
+        return make_response(render(), 200)
+    key = _key(f"user:{current_user.get_id()}", day)
+    kept = _kept(key, lambda: (render(), 200, None), timeout=STAFF_PAGE_SECONDS)
+    return kept if not isinstance(kept, tuple) else _filled(*kept[1:])
+
+
+def _kept(key: str, render, timeout: int | None = None):
+    """The kept (owner, parts, scopes) of a page, rendering and keeping it first
+    if need be; or the response itself when it cannot be kept (not a 200)."""
+    kept = _get(key)
+    if kept is not None:
+        return kept
+    # Placeholders carry a fresh random mark, so no text on the page (a
+    # comment, say) can pass for one.
+    mark = secrets.token_hex(8)
+    scopes: list[str] = []
+    g.started_placeholders = (mark, scopes)
+    try:
+        body, status, owner = render()
+    finally:
+        del g.started_placeholders
+    if status != 200:
+        return make_response(body, status)
+    if current_app.config["WTF_CSRF_FIELD_NAME"] in g:
+        # This request's token was made for a form on the page.
+        body = body.replace(generate_csrf(), f"@@{mark}:csrf@@")
+    # Text and placeholders alternate, so filling them in is a join.
+    kept = (owner, re.split(rf"@@{mark}:(csrf|started:\d+)@@", body), scopes)
+    _keep(key, kept, timeout)
+    return kept
+
+
+def _filled(parts: list[str], scopes: list[str]):
+    """The kept page with this visitor's form token and fresh form times."""
     token = generate_csrf() if "csrf" in parts else ""
     body = "".join(
         part

@@ -10,6 +10,7 @@ from portal.access import staff
 from portal.extensions import db
 from portal.i18n import localized, report_section
 from portal.models import Comment, CommentStatus, Role
+from portal.pagecache import staff_page
 from portal.services import dashboard, replies, themes
 from portal.services.commitments import current_report, get_commitment_or_404
 from portal.services.insight_totals import DISTRICT, area_scope, commitment_scope
@@ -52,26 +53,30 @@ def _render(scope: str, *, printing: bool, area=None, commitment=None, heading: 
     session = db.session
     report = _report_or_404()
     today = replies.today()
-    overview = dashboard.overview(
-        session, report, today, area=area, commitment=commitment
-    )
-    stored = themes.stored(session, scope)
-    waiting = None
-    if commitment is not None:
-        waiting = replies.awaiting_reply(session, today, commitment.id, limit=10)
-    return render_template(
-        "dashboard/overview.html",
-        o=overview,
-        report=report,
-        area=area,
-        commitment=commitment,
-        heading=heading,
-        themes=stored,
-        examples=_examples(stored),
-        waiting=waiting,
-        printing=printing,
-        today=today,
-    )
+
+    def render() -> str:
+        overview = dashboard.overview(
+            session, report, today, area=area, commitment=commitment
+        )
+        stored = themes.stored(session, scope)
+        waiting = None
+        if commitment is not None:
+            waiting = replies.awaiting_reply(session, today, commitment.id, limit=10)
+        return render_template(
+            "dashboard/overview.html",
+            o=overview,
+            report=report,
+            area=area,
+            commitment=commitment,
+            heading=heading,
+            themes=stored,
+            examples=_examples(stored),
+            waiting=waiting,
+            printing=printing,
+            today=today,
+        )
+
+    return staff_page(render, day=today)
 
 
 @bp.get("/")

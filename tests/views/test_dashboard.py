@@ -17,6 +17,7 @@ from portal.models import (
 )
 from portal.services import insight_totals, ratings, themes
 from portal.services.commitments import current_report
+from tests.forms import hidden_fields
 
 
 @pytest.fixture
@@ -169,3 +170,26 @@ def test_residents_and_moderators_get_403(app, make_staff, sign_in, role, shippe
 
 def test_staff_pages_are_not_cached(official, shipped):
     assert official.get("/dashboard/").headers["Cache-Control"] == "no-store"
+
+
+def test_a_kept_dashboard_follows_new_feedback_at_once(app, official, session, shipped):
+    rate_many(app, session, "3.5.8", [2, 2, 2], "first")
+    assert "<dd>3</dd>" in page(official)
+    assert "<dd>3</dd>" in page(official)  # the kept copy
+    rate_many(app, session, "3.5.8", [4, 4], "second")
+    assert "<dd>5</dd>" in page(official)
+
+
+def test_each_official_gets_their_own_page_with_a_working_sign_out(
+    app, official, make_staff, sign_in, shipped
+):
+    other = app.test_client()
+    sign_in(other, make_staff("official", username="qian", department="区交通局"))
+    for _ in range(2):  # rendered and kept, then from the kept copy
+        assert "Signed in as zhao" in page(official)
+        html = page(other)
+        assert "Signed in as qian" in html and "zhao" not in html
+    token = hidden_fields(html, "/staff/sign-out?lang=en")["csrf_token"]
+    assert other.post("/staff/sign-out", data={"csrf_token": token}).status_code == 303
+    assert other.get("/dashboard/").status_code == 403
+    assert "Signed in as zhao" in page(official)
