@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import insert
@@ -13,6 +17,41 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+
+_in_process = threading.Lock()
+_held = threading.local()
+# Per process: a descriptor inherited through fork would share the lock.
+_lock_files: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def writer_turn(session: Session) -> Iterator[None]:
+    """On a SQLite file, wait in line for the one write lock SQLite allows.
+
+    Between processes SQLite's own busy handler polls, sleeping up to 100 ms
+    between tries, so under a burst of writes most of the time is sleep. A
+    lock file (flock) wakes the next writer the moment the last one is done;
+    the kernel lets go of it if a process dies. PostgreSQL locks rows itself.
+    """
+    bind = session.get_bind()
+    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or getattr(_held, "turn", False):
+        yield  # not SQLite on disk, or this thread already has the turn
+        return
+    with _in_process:
+        key = (os.getpid(), database)
+        if key not in _lock_files:
+            _lock_files[key] = os.open(
+                f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600
+            )
+        fcntl.flock(_lock_files[key], fcntl.LOCK_EX)
+        _held.turn = True
+        try:
+            yield
+        finally:
+            _held.turn = False
+            fcntl.flock(_lock_files[key], fcntl.LOCK_UN)
+
 
 # SQLite: "database is locked"/"busy"; PostgreSQL: deadlock or serialization
 # failure. Each is safe to retry from the start, nothing having been committed.
@@ -31,6 +70,11 @@ def _retryable(error: OperationalError) -> bool:
 
 def in_transaction(session: Session, work: Callable[[], T], attempts: int = 6) -> T:
     """Run work() and commit; on a busy database roll back and run it again."""
+    with writer_turn(session):
+        return _run(session, work, attempts)
+
+
+def _run(session: Session, work: Callable[[], T], attempts: int) -> T:
     for attempt in range(attempts):
         try:
             result = work()

@@ -2,12 +2,14 @@
 
     python -m tests.benchmarks.load [--database-url URL] [--ratings 1000000]
         [--comments 100000] [--duration 15s] [--connections 32]
+        [--redis-url redis://127.0.0.1:6379/14 | --no-redis]
 
 Builds a fresh database as tests.benchmarks.pages does (the shipped report,
 `demo load`, `insights themes`, an official "bench"), then starts two gunicorn
 servers on free loopback ports with the same gunicorn.conf.py settings (sync
 workers, 2 x cores + 1 unless PORTAL_WORKERS says otherwise; access log off for
-both): the portal (wsgi:app) and the smallest Flask page
+both; rate limits and kept pages in Redis, as several processes need, unless
+--no-redis): the portal (wsgi:app) and the smallest Flask page
 (tests.benchmarks.pages:hello_app()). wrk (Debian's `wrk`) then loads each for
 --duration with --connections connections and 2 threads: hello world, the card
 list, a commitment page, the district dashboard (as the signed-in official),
@@ -53,6 +55,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -492,7 +495,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--residents", type=int, default=40_000)
     parser.add_argument("--forms", type=int, default=220, help="commitment-page GETs")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/14",
+        help="emptied first; several workers share limits and pages through it",
+    )
+    parser.add_argument("--no-redis", action="store_true", help="per-process only")
     args = parser.parse_args()
+    redis_url = None if args.no_redis else args.redis_url
+    if redis_url:
+        try:
+            redis.Redis.from_url(redis_url).flushdb()
+        except redis.exceptions.ConnectionError:
+            raise SystemExit(f"No Redis at {redis_url}; or --no-redis") from None
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     workers = int(os.environ.get("PORTAL_WORKERS") or 2 * os.cpu_count() + 1)
@@ -509,6 +524,7 @@ def main() -> None:
             "PORTAL_RATING_MIN_SECONDS": "0",
             "PORTAL_WORKERS": str(workers),
             **{f"PORTAL_{name}": GENEROUS for name in LIMITS},
+            **({"PORTAL_REDIS_URL": redis_url} if redis_url else {}),
         }
         hello = Server("tests.benchmarks.pages:hello_app()", env, folder / "h.log")
         portal = Server("wsgi:app", env, folder / "portal.log")
@@ -516,7 +532,8 @@ def main() -> None:
         try:
             hello.wait(workers)
             portal.wait(workers)
-            print(f"gunicorn: {workers} sync workers each; wrk {args.threads} "
+            print(f"gunicorn: {workers} sync workers each, Redis "
+                  f"{redis_url or 'none'}; wrk {args.threads} "
                   f"threads, {args.connections} connections, {args.duration}; "
                   f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
             cookie = official_cookie(portal.url)
