@@ -1,4 +1,4 @@
-"""Forms of the administrators' pages: commitments, areas and topics."""
+"""Forms of the administrators' pages: commitments, areas, topics and units."""
 
 from __future__ import annotations
 
@@ -143,6 +143,33 @@ class TopicForm(FlaskForm):
     )
     name_en = _text(
         _l("Name in English"), _l("Please write the name in English."), 100, True
+    )
+
+
+class UnitForm(FlaskForm):
+    """A unit: several may share a Chinese name, told apart by the English."""
+
+    label_zh = _text(
+        _l("Name in Chinese, as the report writes it"),
+        _l("Please write the name in Chinese."),
+        40,
+        True,
+    )
+    label_en = _text(
+        _l("Name in English"), _l("Please write the name in English."), 80, True
+    )
+    en_scale = DecimalField(
+        _l("Multiply by, for English (万亩 shown in mu: 10000)"),
+        places=None,
+        default=1,
+        validators=[
+            InputRequired(_l("Please enter a number greater than 0.")),
+            NumberRange(
+                min=0.0001,
+                max=10**12,
+                message=_l("Please enter a number greater than 0."),
+            ),
+        ],
     )
 
 

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
+    Form,
+    FormField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -24,6 +26,11 @@ from wtforms.validators import (
 
 from portal.forms import cleaned
 from portal.models import Phrasing
+
+# The unit choice that makes the unit described under the list, and the previous
+# year's figure's choice of the target's unit, whichever that is.
+NEW_UNIT = "+new"
+TARGET_UNIT = "+target"
 
 PHRASING_LABELS = {
     Phrasing.GROW_BY: _l("Grow by (%)"),
@@ -45,6 +52,39 @@ class UploadForm(FlaskForm):
     report = FileField(
         _l("The report as a plain-text file (UTF-8)"),
         validators=[FileRequired(_l("Please choose the report's text file."))],
+    )
+
+
+def unit_choice(value) -> str:
+    """A unit select's value: a unit's key, NEW_UNIT, TARGET_UNIT or "" (none)."""
+    return "" if value is None else str(value)
+
+
+class NewUnitForm(Form):
+    """A unit the portal does not have yet, described by the reviewer."""
+
+    label_zh = StringField(
+        _l("Name of the new unit in Chinese"),
+        filters=[cleaned(single_line=True)],
+        validators=[Optional(), Length(max=40)],
+    )
+    label_en = StringField(
+        _l("Name of the new unit in English"),
+        filters=[cleaned(single_line=True)],
+        validators=[Optional(), Length(max=80)],
+    )
+    en_scale = DecimalField(
+        _l("Multiply by, for English (万亩 shown in mu: 10000)"),
+        places=None,
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0.0001,
+                max=10**12,
+                message=_l("Please enter a number greater than 0."),
+            ),
+        ],
     )
 
 
@@ -86,11 +126,8 @@ class DraftForm(FlaskForm):
         places=None,
         validators=[Optional(), NumberRange(min=-(10**12), max=10**12)],
     )
-    unit_zh = StringField(
-        _l("Unit as written"),
-        filters=[cleaned(single_line=True)],
-        validators=[Optional(), Length(max=40)],
-    )
+    unit_key = SelectField(_l("Unit of the target"), coerce=unit_choice)
+    new_unit = FormField(NewUnitForm)
     phrasing = SelectField(
         _l("Phrasing"),
         choices=[SelectChoice(p.value, label) for p, label in PHRASING_LABELS.items()],
@@ -111,19 +148,21 @@ class DraftForm(FlaskForm):
         places=None,
         validators=[Optional(), NumberRange(min=-(10**12), max=10**12)],
     )
-    baseline_unit_zh = StringField(
-        _l("Unit of the previous year's figure"),
-        filters=[cleaned(single_line=True)],
-        validators=[Optional(), Length(max=40)],
+    baseline_unit_key = SelectField(
+        _l("Unit of the previous year's figure"), coerce=unit_choice
     )
+    new_baseline_unit = FormField(NewUnitForm)
     baseline_quote_zh = TextAreaField(
         _l("The review's words for that figure"),
         filters=[cleaned()],
         validators=[Optional(), Length(max=2000)],
     )
 
-    def set_choices(self, areas: dict[str, str], topics, localized) -> None:
-        """The batch's areas and the portal's topics ("" lets publishing guess)."""
+    NEW_UNIT = NEW_UNIT
+
+    def set_choices(self, areas: dict[str, str], topics, units, localized) -> None:
+        """The batch's areas, the portal's topics ("" lets publishing guess) and
+        units, named in both languages: several share a Chinese name."""
         self.area_code.choices = [
             SelectChoice(code, f"{code} {title}") for code, title in areas.items()
         ]
@@ -131,6 +170,37 @@ class DraftForm(FlaskForm):
             SelectChoice("", _l("Guess from the words")),
             *(SelectChoice(t.key, localized(t, "name")) for t in topics),
         ]
+        unit_choices = [
+            SelectChoice("", _l("No unit")),
+            *(SelectChoice(u.key, f"{u.label_zh} / {u.label_en}") for u in units),
+            SelectChoice(NEW_UNIT, _l("A new unit, described below")),
+        ]
+        self.unit_key.choices = unit_choices
+        self.baseline_unit_key.choices = [
+            unit_choices[0],
+            SelectChoice(TARGET_UNIT, _l("The target's unit")),
+            *unit_choices[1:],
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        """A new unit chosen in a list needs both its names."""
+        valid = super().validate(extra_validators)
+        pairs = (
+            (self.unit_key, self.new_unit),
+            (self.baseline_unit_key, self.new_baseline_unit),
+        )
+        for choice, new in pairs:
+            if choice.data != NEW_UNIT:
+                continue
+            if not new.label_zh.data:
+                new.label_zh.errors = [_l("Please write the new unit's Chinese name.")]
+                valid = False
+            if not new.label_en.data:
+                new.label_en.errors = [
+                    _l("Please write the new unit's name in English.")
+                ]
+                valid = False
+        return valid
 
 
 class PublishForm(FlaskForm):

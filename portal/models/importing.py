@@ -55,6 +55,9 @@ class DraftCommitment(Base):
     summary_en: Mapped[str] = mapped_column(Text, default="")
     # A topic's key chosen by the reviewer; None: guessed from the words at publish.
     topic_key: Mapped[str | None] = mapped_column(String(40))
+    # Units' keys chosen by the reviewer; None: guessed from unit_zh at publish.
+    unit_key: Mapped[str | None] = mapped_column(String(40))
+    baseline_unit_key: Mapped[str | None] = mapped_column(String(40))
     # True until a person has written or accepted the English.
     needs_english: Mapped[bool] = mapped_column(default=True)
     target_value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))

@@ -27,8 +27,9 @@ from portal.models import (
     Unit,
 )
 from portal.reports_import import Draft, Extraction
-from portal.services import audit
+from portal.services import audit, units_admin
 from portal.services.transactions import in_transaction
+from portal.services.units_admin import NewUnit
 
 # A draft's Chinese title: the indicator, or the opening of its sentence.
 TITLE_MAX = 40
@@ -107,13 +108,14 @@ class DraftEdit:
     title_en: str
     quote_zh: str
     target_value: Decimal | None
-    unit_zh: str | None
+    # A unit's key, a unit to make, or None: no unit.
+    unit: str | NewUnit | None
     phrasing: Phrasing
     summary_zh: str = ""
     summary_en: str = ""
     topic_key: str | None = None
     baseline_value: Decimal | None = None
-    baseline_unit_zh: str | None = None
+    baseline_unit: str | NewUnit | None = None
     baseline_quote_zh: str | None = None
 
 
@@ -125,12 +127,28 @@ def areas(batch: ImportBatch) -> dict[str, str]:
     return found
 
 
-def _apply(draft: DraftCommitment, change: DraftEdit) -> None:
-    if change.area_code not in areas(draft.batch):
+def _apply(
+    session: Session,
+    batch: ImportBatch,
+    draft: DraftCommitment,
+    change: DraftEdit,
+    actor,
+) -> None:
+    """Write the change; a new unit it names is made in the same transaction,
+    before the draft changes (the unit's queries flush the session)."""
+    if change.area_code not in areas(batch):
         raise ImportRefused([f"unknown_area:{change.area_code}"])
+    has_baseline = change.baseline_value is not None
+    made: dict[NewUnit, Unit] = {}
+    unit = units_admin.resolve(session, actor, change.unit, "unit", made)
+    baseline_unit = (
+        units_admin.resolve(session, actor, change.baseline_unit, "baseline_unit", made)
+        if has_baseline
+        else None
+    )
     draft.code = change.code
     draft.area_code = change.area_code
-    draft.area_title = areas(draft.batch)[change.area_code]
+    draft.area_title = areas(batch)[change.area_code]
     draft.title_zh = change.title_zh
     # Saved by a person with English present: written or accepted.
     draft.title_en = change.title_en
@@ -140,27 +158,33 @@ def _apply(draft: DraftCommitment, change: DraftEdit) -> None:
     draft.topic_key = change.topic_key or None
     draft.quote_zh = change.quote_zh
     draft.target_value = change.target_value
-    draft.unit_zh = change.unit_zh or None
+    draft.unit_key = unit.key if unit else None
+    draft.unit_zh = unit.label_zh if unit else None
     draft.phrasing = change.phrasing
     draft.baseline_value = change.baseline_value
-    has_baseline = change.baseline_value is not None
-    draft.baseline_unit_zh = (change.baseline_unit_zh or None) if has_baseline else None
+    draft.baseline_unit_key = baseline_unit.key if baseline_unit else None
+    draft.baseline_unit_zh = baseline_unit.label_zh if baseline_unit else None
     draft.baseline_quote_zh = (
         (change.baseline_quote_zh or None) if has_baseline else None
     )
 
 
-def edit_draft(session: Session, draft: DraftCommitment, change: DraftEdit) -> None:
-    """Save a reviewer's edit; writing the English clears "needs English"."""
+def edit_draft(
+    session: Session, draft: DraftCommitment, change: DraftEdit, actor=None
+) -> None:
+    """Save a reviewer's edit; writing the English clears "needs English".
+
+    A refused unit (CatalogueError) or area (ImportRefused) saves nothing.
+    """
 
     def work() -> None:
-        _apply(draft, change)
+        _apply(session, draft.batch, draft, change, actor)
 
     in_transaction(session, work)
 
 
 def add_draft(
-    session: Session, batch: ImportBatch, change: DraftEdit
+    session: Session, batch: ImportBatch, change: DraftEdit, actor=None
 ) -> DraftCommitment:
     """A commitment the extraction missed, written by the reviewer; listed last,
     it takes its place in report order by its code when published."""
@@ -172,8 +196,8 @@ def add_draft(
             position=max((d.position for d in batch.drafts), default=-1) + 1,
             indicator="",
         )
+        _apply(session, batch, draft, change, actor)
         batch.drafts.append(draft)
-        _apply(draft, change)
         session.flush()
         return draft
 
@@ -207,6 +231,7 @@ def merge_into_previous(session: Session, draft: DraftCommitment) -> DraftCommit
         target.quote_zh = f"{target.quote_zh}{draft.quote_zh}"
         if target.target_value is None and draft.target_value is not None:
             target.target_value, target.unit_zh = draft.target_value, draft.unit_zh
+            target.unit_key = draft.unit_key
             target.phrasing = draft.phrasing
         draft.dropped = True
         return target
@@ -258,19 +283,21 @@ def _topic(session: Session, draft: DraftCommitment, topics: list[Topic]) -> Top
     return general
 
 
-def _unit(session: Session, label: str | None, units: dict[str, Unit]) -> Unit | None:
-    """A unit with this Chinese label (made when the portal has none yet)."""
-    if not label:
-        return None
-    if label not in units:
-        unit = session.scalar(select(Unit).where(Unit.label_zh == label).limit(1))
-        if unit is None:
-            unit = Unit(
-                key=f"zh-{label}"[:40], label_zh=label, label_en=label, en_scale=1
-            )
-            session.add(unit)
-        units[label] = unit
-    return units[label]
+def _unit(
+    session: Session, key: str | None, label: str | None, title_en: str, units: list
+) -> Unit | None:
+    """The reviewer's unit; else the best guess from its Chinese name and the
+    English title; else a unit made with the Chinese name in both languages (a
+    draft nobody reviewed, published from the command line)."""
+    chosen = next((u for u in units if key and u.key == key), None)
+    if chosen is not None or not label:
+        return chosen
+    unit = units_admin.guess(units, label, title_en)
+    if unit is None:
+        unit = Unit(key=f"zh-{label}"[:40], label_zh=label, label_en=label, en_scale=1)
+        session.add(unit)
+        units.append(unit)
+    return unit
 
 
 def publish(
@@ -318,8 +345,18 @@ def publish(
                 )
         session.add_all(made.values())
         topics = list(session.scalars(select(Topic)))
-        units: dict[str, Unit] = {}
+        units = units_admin.units(session)
         for position, draft in enumerate(kept):
+            unit = _unit(session, draft.unit_key, draft.unit_zh, draft.title_en, units)
+            # The 2024 figure of the same thing counts in the target's unit.
+            same = unit is not None and draft.baseline_unit_zh == unit.label_zh
+            baseline_unit = _unit(
+                session,
+                draft.baseline_unit_key or (unit.key if same else None),
+                draft.baseline_unit_zh,
+                draft.title_en,
+                units,
+            )
             session.add(
                 Commitment(
                     report=report,
@@ -334,10 +371,10 @@ def publish(
                     summary_en=draft.summary_en or draft.title_en,
                     quote_zh=draft.quote_zh,
                     target_value=draft.target_value,
-                    target_unit=_unit(session, draft.unit_zh, units),
+                    target_unit=unit,
                     phrasing=draft.phrasing,
                     baseline_value=draft.baseline_value,
-                    baseline_unit=_unit(session, draft.baseline_unit_zh, units),
+                    baseline_unit=baseline_unit,
                     baseline_quote_zh=draft.baseline_quote_zh,
                 )
             )

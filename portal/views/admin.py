@@ -1,4 +1,5 @@
-"""Administrators manage the current report's commitments, its areas and topics."""
+"""Administrators manage the current report's commitments, its areas, topics and
+units."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from portal.admin_forms import (
     DeleteForm,
     RetireForm,
     TopicForm,
+    UnitForm,
 )
 from portal.extensions import db
 from portal.i18n import localized
-from portal.models import Area, Commitment, Phrasing, Report, Role, Topic
+from portal.models import Area, Commitment, Phrasing, Report, Role, Topic, Unit
 from portal.services import catalogue_admin as catalogue
+from portal.services import units_admin
 from portal.services.commitments import current_report, get_commitment_or_404
 from portal.views.staff import no_store
 
@@ -48,6 +51,12 @@ REFUSALS = {
     "unknown_area": lambda: _("Please choose one of the report's areas."),
     "unknown_topic": lambda: _("Please choose one of the topics."),
     "unknown_unit": lambda: _("Please choose one of the units."),
+    "duplicate_unit": lambda: _(
+        "A unit with these names and this scale exists already: choose it in the list."
+    ),
+    "unit_zh_needed": lambda: _("Please write the new unit's Chinese name."),
+    "unit_en_needed": lambda: _("Please write the new unit's name in English."),
+    "bad_scale": lambda: _("Please enter a number greater than 0."),
     "target_needed": lambda: _(
         "This phrasing needs a target figure. Enter it, or choose a phrasing "
         "without a figure."
@@ -394,3 +403,46 @@ def delete_topic(topic_id: int):
         abort(404)
     done = _("The topic %(key)s is deleted.", key=topic.key)
     return _delete(topic, catalogue.delete_topic, done, ".topics")
+
+
+@bp.get("/units")
+@staff(*ADMINISTRATORS)
+def units():
+    """Every unit, with how many commitments count in it."""
+    return render_template(
+        "admin/units.html",
+        units=units_admin.units(db.session),
+        counts=units_admin.unit_counts(db.session),
+    )
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@staff(*ADMINISTRATORS)
+def unit_form(unit_id: int | None = None):
+    """Add a unit, or rename one or change its scale; its key stays."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        abort(404)
+    form = UnitForm(obj=unit)
+    if unit is not None and not form.is_submitted():
+        form.en_scale.data = _plain(unit.en_scale)
+    if form.validate_on_submit():
+        new = units_admin.NewUnit(
+            form.label_zh.data, form.label_en.data, form.en_scale.data
+        )
+        try:
+            if unit is None:
+                unit = units_admin.create_unit(db.session, current_user, new)
+                done = _("The unit %(key)s is added.", key=unit.key)
+            elif units_admin.edit_unit(db.session, current_user, unit, new):
+                done = _("The unit %(key)s is saved.", key=unit.key)
+            else:
+                done = None
+        except catalogue.CatalogueError as error:
+            _show_refusal(form, error)
+        else:
+            flash(done or _("Nothing was changed."), "success" if done else "notice")
+            return redirect(url_for(".units"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/unit_form.html", form=form, unit=unit), status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import (
     Blueprint,
     abort,
@@ -19,12 +21,21 @@ from sqlalchemy import select
 from portal.access import staff
 from portal.extensions import db
 from portal.i18n import localized
-from portal.import_forms import DraftForm, PublishForm, UploadForm
+from portal.import_forms import (
+    NEW_UNIT,
+    TARGET_UNIT,
+    DraftForm,
+    PublishForm,
+    UploadForm,
+)
 from portal.models import DraftCommitment, ImportBatch, Phrasing, Role
 from portal.reports_import import MESSAGES, ReportImportError, draft_report
 from portal.reports_import.english import Glossary, english_title
 from portal.services import catalogue_admin as catalogue
-from portal.services import report_import
+from portal.services import report_import, units_admin
+from portal.services.catalogue_admin import CatalogueError
+from portal.services.units_admin import NewUnit
+from portal.views.admin import REFUSALS
 from portal.views.staff import no_store
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/imports")
@@ -105,41 +116,88 @@ def index():
     return render_template("imports/index.html", form=form, batches=batches), status
 
 
-def _choices(form: DraftForm, batch: ImportBatch) -> DraftForm:
+def _choices(form: DraftForm, batch: ImportBatch, units) -> DraftForm:
     form.set_choices(
-        report_import.areas(batch), catalogue.topics(db.session), localized
+        report_import.areas(batch), catalogue.topics(db.session), units, localized
     )
     return form
 
 
-def _draft_form(draft: DraftCommitment) -> DraftForm:
+def _offer(choice, new, unit, label: str | None, sent) -> None:
+    """Select the unit; with none for words written, offer them as a new one."""
+    if choice.name in sent:
+        return
+    choice.data = unit.key if unit else (NEW_UNIT if label else "")
+    if unit is None and label and new.label_zh.name not in sent:
+        new.label_zh.data = label
+        new.en_scale.data = units_admin.scale_guess(label)
+
+
+def _preselect(form: DraftForm, draft: DraftCommitment, units, sent=()) -> None:
+    """The reviewer's units, else the best guesses from the words as written.
+    `sent`: the fields the request carries, left as they are."""
+    known = {u.key: u for u in units}
+    target = known.get(draft.unit_key) or units_admin.guess(
+        units, draft.unit_zh, draft.title_en
+    )
+    _offer(form.unit_key, form.new_unit, target, draft.unit_zh, sent)
+    baseline = known.get(draft.baseline_unit_key)
+    label = draft.baseline_unit_zh
+    if baseline is None and label and label == draft.unit_zh:
+        # The previous year's figure of the same thing counts in the target's unit.
+        if form.baseline_unit_key.name not in sent:
+            form.baseline_unit_key.data = TARGET_UNIT
+        return
+    baseline = baseline or units_admin.guess(units, label, draft.title_en)
+    _offer(form.baseline_unit_key, form.new_baseline_unit, baseline, label, sent)
+
+
+def _draft_form(draft: DraftCommitment, units) -> DraftForm:
     form = DraftForm(obj=draft, prefix=f"d{draft.id}", formdata=None)
     form.phrasing.data = draft.phrasing.value
     form.topic_key.data = draft.topic_key or ""
-    return _choices(form, draft.batch)
+    _preselect(form, draft, units)
+    return _choices(form, draft.batch, units)
 
 
-def _new_draft_form(batch: ImportBatch) -> DraftForm:
+def _new_draft_form(batch: ImportBatch, units) -> DraftForm:
     form = DraftForm(prefix="new", formdata=None)
     form.phrasing.data = Phrasing.ADVANCE.value
-    return _choices(form, batch)
+    return _choices(form, batch, units)
 
 
 def _render_review(batch, *, forms=None, new_form=None, publish_form=None, status=200):
     forms = forms or {}
+    units = units_admin.units(db.session)
     return render_template(
         "imports/review.html",
         batch=batch,
-        forms={d.id: forms.get(d.id) or _draft_form(d) for d in batch.drafts},
-        new_form=new_form or _new_draft_form(batch),
+        forms={d.id: forms.get(d.id) or _draft_form(d, units) for d in batch.drafts},
+        new_form=new_form or _new_draft_form(batch, units),
         publish_form=publish_form or PublishForm(year=batch.year, formdata=None),
         kept=sum(1 for d in batch.drafts if not d.dropped),
         needs_english=sum(1 for d in batch.drafts if not d.dropped and d.needs_english),
     ), status
 
 
+def _unit(choice, new) -> str | NewUnit | None:
+    """A unit's key, the new unit described, or None."""
+    if choice.data == NEW_UNIT:
+        scale = new.en_scale.data
+        return NewUnit(
+            new.label_zh.data, new.label_en.data, Decimal(1 if scale is None else scale)
+        )
+    return choice.data or None
+
+
 def _edit(form: DraftForm) -> report_import.DraftEdit:
     """The reviewer's words, as the service takes them."""
+    unit = _unit(form.unit_key, form.new_unit)
+    baseline_unit = (
+        unit
+        if form.baseline_unit_key.data == TARGET_UNIT
+        else _unit(form.baseline_unit_key, form.new_baseline_unit)
+    )
     return report_import.DraftEdit(
         code=form.code.data,
         area_code=form.area_code.data,
@@ -147,15 +205,29 @@ def _edit(form: DraftForm) -> report_import.DraftEdit:
         title_en=form.title_en.data or "",
         quote_zh=form.quote_zh.data,
         target_value=form.target_value.data,
-        unit_zh=form.unit_zh.data,
+        unit=unit,
         phrasing=Phrasing(form.phrasing.data),
         summary_zh=form.summary_zh.data or "",
         summary_en=form.summary_en.data or "",
         topic_key=form.topic_key.data or None,
         baseline_value=form.baseline_value.data,
-        baseline_unit_zh=form.baseline_unit_zh.data,
+        baseline_unit=baseline_unit,
         baseline_quote_zh=form.baseline_quote_zh.data,
     )
+
+
+def _refused(form: DraftForm, error: Exception) -> None:
+    """Say beside its field why the service refused the draft: its area, or a
+    unit ("new_unit-label_en": the new unit's English name)."""
+    if isinstance(error, report_import.ImportRefused):
+        form.area_code.errors = [_refusal_text(error.problems[0])]
+        return
+    choice, _dash, part = error.field.partition("-")
+    chosen = {"unit": form.unit_key, "baseline_unit": form.baseline_unit_key}
+    described = {"unit": form.new_unit, "baseline_unit": form.new_baseline_unit}
+    field = described[choice][part] if part else chosen[choice]
+    message = REFUSALS[error.reason](**error.params)
+    field.errors = [*field.errors, message]
 
 
 @bp.get("/<int:batch_id>")
@@ -189,14 +261,16 @@ def change_draft(batch_id: int, draft_id: int):
             report_import.set_dropped(session, draft, action == "drop")
         return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
     # A field the request leaves out keeps the draft's value; an empty one clears.
-    form = _choices(DraftForm(prefix=f"d{draft.id}", obj=draft), batch)
+    units = units_admin.units(session)
+    form = _choices(DraftForm(prefix=f"d{draft.id}", obj=draft), batch, units)
     form.topic_key.data = form.topic_key.data or ""
+    _preselect(form, draft, units, sent=request.form)
     if not form.validate():
         return _render_review(batch, forms={draft.id: form}, status=400)
     try:
-        report_import.edit_draft(session, draft, _edit(form))
-    except report_import.ImportRefused as error:
-        form.area_code.errors = [_refusal_text(error.problems[0])]
+        report_import.edit_draft(session, draft, _edit(form), current_user)
+    except (report_import.ImportRefused, CatalogueError) as error:
+        _refused(form, error)
         return _render_review(batch, forms={draft.id: form}, status=409)
     flash(_("Draft %(code)s is saved.", code=draft.code), "success")
     return redirect(url_for(".review", batch_id=batch.id, _anchor=anchor), code=303)
@@ -209,13 +283,13 @@ def add_draft(batch_id: int):
     batch = _batch_or_404(batch_id)
     if batch.published_at:
         abort(404)
-    form = _choices(DraftForm(prefix="new"), batch)
+    form = _choices(DraftForm(prefix="new"), batch, units_admin.units(db.session))
     if not form.validate():
         return _render_review(batch, new_form=form, status=400)
     try:
-        draft = report_import.add_draft(db.session, batch, _edit(form))
-    except report_import.ImportRefused as error:
-        form.area_code.errors = [_refusal_text(error.problems[0])]
+        draft = report_import.add_draft(db.session, batch, _edit(form), current_user)
+    except (report_import.ImportRefused, CatalogueError) as error:
+        _refused(form, error)
         return _render_review(batch, new_form=form, status=409)
     flash(_("Draft %(code)s is added.", code=draft.code), "success")
     return redirect(

@@ -1,5 +1,5 @@
-"""Administrators delete unused areas and topics; a retired commitment refuses new
-feedback in the services, whoever calls them."""
+"""Administrators delete unused areas and topics and manage units; a retired
+commitment refuses new feedback in the services, whoever calls them."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from portal.models import (
     Rating,
     RatingChange,
     Topic,
+    Unit,
 )
 from portal.services import comments, ratings
 from portal.services.retired import CommitmentRetired
@@ -214,3 +215,63 @@ def test_an_unretired_commitment_takes_ratings_again(app, session, retired):
     retired.retired_at = None
     session.commit()
     assert ratings.rate(session, retired, "r-1", 4).previous is None
+
+
+def test_units_are_added_and_edited_and_logged(admin, session):
+    assert "There are no units yet." in admin.get("/admin/units").get_data(as_text=True)
+    added = send(admin, "/admin/units/new", "/admin/units/new", {
+        "label_zh": "万亩", "label_en": "mu", "en_scale": "10000",
+    }, follow_redirects=True)  # fmt: skip
+    page = added.get_data(as_text=True)
+    assert "The unit mu is added." in page and "10,000" in page
+    unit = session.scalar(select(Unit))
+    assert (unit.key, unit.label_zh, unit.label_en) == ("mu", "万亩", "mu")
+    (event,) = events(session, "unit.create")
+    assert event.actor == "li"
+    assert json.loads(event.after) == {
+        "key": "mu", "label_zh": "万亩", "label_en": "mu", "en_scale": "10000",
+    }  # fmt: skip
+
+    form = f"/admin/units/{unit.id}/edit"
+    assert 'value="10000"' in admin.get(form).get_data(as_text=True)
+    edited = send(admin, form, form, {
+        "label_zh": "万亩", "label_en": "mu of farmland", "en_scale": "10000",
+    }, follow_redirects=True)  # fmt: skip
+    assert "The unit mu is saved." in edited.get_data(as_text=True)
+    (event,) = events(session, "unit.edit")
+    assert json.loads(event.before) == {"key": "mu", "label_en": "mu"}
+    assert json.loads(event.after) == {"key": "mu", "label_en": "mu of farmland"}
+    unchanged = send(admin, form, form, {
+        "label_zh": "万亩", "label_en": "mu of farmland", "en_scale": "10000",
+    }, follow_redirects=True)  # fmt: skip
+    assert "Nothing was changed." in unchanged.get_data(as_text=True)
+    assert len(events(session, "unit.edit")) == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"label_zh": "个", "label_en": ""}, "Please write the name in English."),
+        ({"label_zh": "", "label_en": "piles"}, "Please write the name in Chinese."),
+        ({"label_zh": "个", "label_en": "piles", "en_scale": "0"},
+         "Please enter a number greater than 0."),
+        ({"label_zh": "个", "label_en": "Projects"}, "exists already"),
+    ],
+)  # fmt: skip
+def test_a_bad_unit_is_refused_with_a_message(admin, session, values, message):
+    session.add(Unit(key="projects", label_zh="个", label_en="projects", en_scale=1))
+    session.commit()
+    refused = send(
+        admin, "/admin/units/new", "/admin/units/new", {"en_scale": "1", **values}
+    )
+    assert refused.status_code == 400
+    assert message in refused.get_data(as_text=True)
+    assert session.scalar(select(func.count(Unit.id))) == 1
+    assert not events(session, "unit.create")
+
+
+def test_only_administrators_manage_units(app, make_staff, sign_in):
+    client = app.test_client()
+    sign_in(client, make_staff("official"))
+    assert client.get("/admin/units").status_code == 403
+    assert client.post("/admin/units/new").status_code in (400, 403)

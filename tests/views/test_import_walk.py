@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.config import ROOT
 from portal.models import (
@@ -25,6 +25,7 @@ from portal.models import (
     ImportBatch,
     Report,
     Status,
+    Unit,
 )
 from portal.reportdata import clean_report_text, number_as_written
 from tests.forms import hidden_fields, send
@@ -135,15 +136,57 @@ def _run_making(drafts, used, item) -> list[DraftCommitment] | None:
     return None
 
 
-def form_values(item: dict, units: dict) -> dict[str, str]:
-    """The review form filled in with what the shipped item says."""
+def unit_spec(units: dict, key: str | None) -> tuple | None:
+    """A shipped unit as (Chinese, English, scale)."""
+    if not key:
+        return None
+    unit = units[key]
+    return unit["zh"], unit["en"], Decimal(str(unit.get("en_scale", 1)))
+
+
+def card_unit(unit: Unit | None) -> tuple | None:
+    return unit and (unit.label_zh, unit.label_en, Decimal(unit.en_scale))
+
+
+def unit_values(
+    session, item: dict, units: dict, made: list, picked: list
+) -> dict[str, str]:
+    """The unit selects as a reviewer sets them: the portal's unit that is the
+    shipped one (noted in `picked`), else a new unit described in the form
+    (noted in `made`)."""
+    known = {card_unit(u): u.key for u in session.scalars(select(Unit))}
+    target = unit_spec(units, item["target"].get("unit"))
+    baseline = unit_spec(units, (item.get("baseline") or {}).get("unit"))
+    values = {}
+    for name, new, spec in (
+        ("unit_key", "new_unit", target),
+        ("baseline_unit_key", "new_baseline_unit", baseline),
+    ):
+        if spec is None:
+            values[name] = ""
+        elif name == "baseline_unit_key" and spec == target:
+            values[name] = "+target"
+        elif spec in known:
+            values[name] = known[spec]
+            picked.append(spec)
+        else:
+            zh, en, scale = spec
+            values[name] = "+new"
+            values.update({
+                f"{new}-label_zh": zh, f"{new}-label_en": en,
+                f"{new}-en_scale": number_as_written(scale),
+            })  # fmt: skip
+            made.append(spec)
+    return values
+
+
+def form_values(item: dict, units: dict, chosen: dict) -> dict[str, str]:
+    """The review form filled in with what the shipped item says; `chosen`: the
+    unit fields (unit_values)."""
     target, baseline = item["target"], item.get("baseline") or {}
 
     def number(value):
         return "" if value is None else number_as_written(value)
-
-    def unit(key):
-        return units[key]["zh"] if key else ""
 
     return {
         "code": item["code"],
@@ -155,11 +198,10 @@ def form_values(item: dict, units: dict) -> dict[str, str]:
         "summary_en": item["summary"]["en"],
         "quote_zh": item["quote"],
         "target_value": number(target.get("value")),
-        "unit_zh": unit(target.get("unit")),
         "phrasing": target["phrasing"],
         "baseline_value": number(baseline.get("value")),
-        "baseline_unit_zh": unit(baseline.get("unit")),
         "baseline_quote_zh": baseline.get("quote", ""),
+        **chosen,
     }
 
 
@@ -221,6 +263,7 @@ def test_the_beiguan_report_reviewed_on_an_empty_portal_gives_the_shipped_cards(
     plan = plan_review(drafts, items)
     base = f"/admin/imports/{batch.id}/drafts"
     as_extracted = edited = 0
+    made, picked = [], []  # units described in the form, chosen in its list
     # Merges first, while the drafts before them are still kept.
     for run in plan.merge.values():
         for later in run[1:]:
@@ -236,23 +279,33 @@ def test_the_beiguan_report_reviewed_on_an_empty_portal_gives_the_shipped_cards(
         else:
             edited += 1
         action = f"{base}/{draft.id}"
+        chosen = unit_values(session, item, data.units, made, picked)
         post_form(
-            admin, page, action, f"d{draft.id}", form_values(item, data.units),
-            button="save",
+            admin, page, action, f"d{draft.id}",
+            form_values(item, data.units, chosen), button="save",
         )  # fmt: skip
     for draft in plan.drop:
         action = f"{base}/{draft.id}"
         post_form(admin, page, action, f"d{draft.id}", {}, button="drop")
     for item in plan.add:
-        post_form(admin, page, f"{base}/new", "new", form_values(item, data.units))
+        chosen = unit_values(session, item, data.units, made, picked)
+        values = form_values(item, data.units, chosen)
+        post_form(admin, page, f"{base}/new", "new", values)
     merged = sum(len(run) - 1 for run in plan.merge.values())
     print(
         f"\n{len(drafts)} drafts for {len(items)} shipped cards: "
         f"{as_extracted} kept as extracted (English, summary and topic written), "
         f"{edited} edited, {merged} merged into the draft before, "
         f"{len(plan.drop)} dropped, {len(plan.add)} added "
-        f"({', '.join(i['code'] for i in plan.add)})"
+        f"({', '.join(i['code'] for i in plan.add)}); "
+        f"{len(made)} units described in the review form, "
+        f"{len(picked)} times a unit chosen from its list"
     )
+    # Every unit the cards use was described once, in the review form.
+    used = {unit_spec(data.units, i["target"].get("unit")) for i in items} | {
+        unit_spec(data.units, (i.get("baseline") or {}).get("unit")) for i in items
+    }
+    assert sorted(made) == sorted(used - {None})
     assert as_extracted + edited + len(plan.add) == len(items)
     assert as_extracted + edited + merged + len(plan.drop) == len(drafts)
 
@@ -265,6 +318,8 @@ def test_the_beiguan_report_reviewed_on_an_empty_portal_gives_the_shipped_cards(
         "district_en": data.report["district"]["en"], "make_current": "y",
     })  # fmt: skip
     assert published.status_code == 303, published.get_data(as_text=True)[-3000:]
+    # Publishing used the chosen units and made none of its own.
+    assert session.scalar(select(func.count(Unit.id))) == len(made)
 
     # The areas keep the report's headings; the administrator names them.
     report = session.scalar(select(Report).where(Report.year == 2025))
@@ -305,12 +360,12 @@ def test_the_beiguan_report_reviewed_on_an_empty_portal_gives_the_shipped_cards(
             "quote": card.quote_zh,
             "target": (
                 card.target_value,
-                card.target_unit.label_zh if card.target_unit else None,
+                card_unit(card.target_unit),
                 card.phrasing.value,
             ),
             "baseline": (
                 card.baseline_value,
-                card.baseline_unit.label_zh if card.baseline_unit else None,
+                card_unit(card.baseline_unit),
                 card.baseline_quote_zh,
             ),
             "status": card.status,
@@ -324,12 +379,12 @@ def test_the_beiguan_report_reviewed_on_an_empty_portal_gives_the_shipped_cards(
             "quote": item["quote"],
             "target": (
                 _value(target.get("value")),
-                units[target["unit"]]["zh"] if target.get("unit") else None,
+                unit_spec(units, target.get("unit")),
                 target["phrasing"],
             ),
             "baseline": (
                 _value(baseline.get("value")),
-                units[baseline["unit"]]["zh"] if baseline else None,
+                unit_spec(units, baseline.get("unit")),
                 baseline.get("quote"),
             ),
             "status": Status.NOT_STARTED,

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.config import ROOT
-from portal.models import AuditEvent, Commitment, DraftCommitment, ImportBatch, Report
-from tests.forms import hidden_fields
+from portal.models import (
+    AuditEvent,
+    Commitment,
+    DraftCommitment,
+    ImportBatch,
+    Report,
+    Unit,
+)
+from tests.forms import hidden_fields, send
 
 REPORT = ROOT / "portal" / "data" / "beiguan-2025-work-report.zh.txt"
 SYNTHETIC = Path(__file__).parents[1] / "reports_import" / "data"
@@ -50,8 +59,8 @@ def test_upload_review_and_publish_a_report_on_an_empty_portal(admin, session):
     fields = hidden_fields(page, action)
     values = {
         "code": first.code, "title_zh": "生产总值增长", "title_en": "GDP growth",
-        "quote_zh": first.quote_zh, "target_value": "6", "unit_zh": "%",
-        "phrasing": "grow_by",
+        "quote_zh": first.quote_zh, "target_value": "6", "unit_key": "+new",
+        "new_unit-label_zh": "%", "new_unit-label_en": "%", "phrasing": "grow_by",
     }  # fmt: skip
     prefixed = {f"d{first.id}-{key}": value for key, value in values.items()}
     saved = admin.post(action, data={**fields, **prefixed, "action": "save"})
@@ -182,3 +191,136 @@ def test_changing_a_draft_needs_the_form_token(admin, session):
     assert admin.post(url, data={"action": "drop"}).status_code == 400
     session.expire_all()
     assert not session.get(DraftCommitment, draft.id).dropped
+
+
+def add_units(session, *units: tuple[str, str, str, int]) -> None:
+    """Units the portal has already: (key, Chinese, English, scale)."""
+    for key, zh, en, scale in units:
+        session.add(Unit(key=key, label_zh=zh, label_en=en, en_scale=scale))
+    session.commit()
+
+
+def draft_about(batch: ImportBatch, words: str) -> DraftCommitment:
+    """The draft whose report words say this."""
+    return next(d for d in batch.drafts if words in d.quote_zh)
+
+
+def selected(page: str, name: str) -> str:
+    """The value selected in a select of the page."""
+    options = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    chosen = re.search(r'<option selected value="([^"]*)"', options.group(1))
+    return chosen.group(1) if chosen else ""
+
+
+def save_draft(admin, batch, draft, **changes):
+    """Send a draft's review form as it stands, with these fields changed."""
+    review = f"/admin/imports/{batch.id}?lang=en"
+    action = f"/admin/imports/{batch.id}/drafts/{draft.id}?lang=en"
+    values = {
+        "code": draft.code, "area_code": draft.area_code,
+        "title_zh": draft.title_zh, "quote_zh": draft.quote_zh,
+        "target_value": str(draft.target_value or ""),
+        "phrasing": draft.phrasing.value,
+        "baseline_value": str(draft.baseline_value or ""), **changes,
+    }  # fmt: skip
+    data = {f"d{draft.id}-{key}": value for key, value in values.items()}
+    return send(admin, review, action, {**data, "action": "save"})
+
+
+CHARGING = "新建公共充电桩"
+
+
+def test_the_review_preselects_the_unit_named_in_the_english_title(admin, session):
+    add_units(
+        session,
+        ("amenities", "个", "amenities", 1),
+        ("charging_piles", "个", "charging piles", 1),
+        ("villages", "个", "villages", 1),
+    )
+    upload(admin, REPORT.read_bytes())
+    batch = session.scalar(select(ImportBatch))
+    page = admin.get(f"/admin/imports/{batch.id}?lang=en").get_data(as_text=True)
+    charging = draft_about(batch, CHARGING)
+    assert charging.title_en == "Build new public charging piles"
+    # Several units are called 个: the one whose English the title uses.
+    assert selected(page, f"d{charging.id}-unit_key") == "charging_piles"
+    assert selected(page, f"d{charging.id}-baseline_unit_key") == "+target"
+    assert "个 / charging piles</option>" in page
+    # No English words to go by: the first of them.
+    projects = next(d for d in batch.drafts if d.unit_zh == "个" and not d.title_en)
+    assert selected(page, f"d{projects.id}-unit_key") == "amenities"
+    # A unit the portal lacks is offered as a new one, its scale guessed.
+    farmland = draft_about(batch, "1.92万亩")
+    prefix = f"d{farmland.id}-new_unit"
+    assert selected(page, f"d{farmland.id}-unit_key") == "+new"
+    assert re.search(rf'name="{prefix}-label_zh"[^>]*value="万亩"', page)
+    assert re.search(rf'name="{prefix}-en_scale"[^>]*value="10000"', page)
+
+
+def test_a_unit_made_in_the_review_is_logged_and_published(admin, session):
+    add_units(session, ("projects", "个", "projects", 1))
+    upload(admin, REPORT.read_bytes())
+    batch = session.scalar(select(ImportBatch))
+    charging = draft_about(batch, CHARGING)
+    saved = save_draft(admin, batch, charging, **{
+        "title_en": "Build new public charging piles", "unit_key": "+new",
+        "new_unit-label_zh": "个", "new_unit-label_en": "charging piles",
+        "new_unit-en_scale": "1", "baseline_unit_key": "+target",
+    })  # fmt: skip
+    assert saved.status_code == 303
+    session.expire_all()
+    unit = session.scalar(select(Unit).where(Unit.label_en == "charging piles"))
+    draft = session.get(DraftCommitment, charging.id)
+    assert (draft.unit_key, draft.baseline_unit_key) == (unit.key, unit.key)
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.create"))
+    assert event.object_id == str(unit.id)
+    assert json.loads(event.after)["label_en"] == "charging piles"
+    # The page now selects it, and publishing uses it rather than "projects".
+    page = admin.get(f"/admin/imports/{batch.id}?lang=en").get_data(as_text=True)
+    assert selected(page, f"d{charging.id}-unit_key") == unit.key
+    publish = f"/admin/imports/{batch.id}/publish?lang=en"
+    published = admin.post(publish, data={
+        **hidden_fields(page, publish), "year": "2025", "district_zh": "北关区",
+        "district_en": "Beiguan District", "make_current": "y",
+    })  # fmt: skip
+    assert published.status_code == 303
+    card = session.scalar(
+        select(Commitment).where(Commitment.quote_zh.contains(CHARGING))
+    )
+    assert card.target_unit == unit and card.baseline_unit == unit
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "message"),
+    [
+        ({"unit_key": "+new", "new_unit-label_zh": "个"}, 400,
+         "Please write the new unit's name in English."),
+        ({"unit_key": "+new", "new_unit-label_en": "charging piles"}, 400,
+         "Please write the new unit's Chinese name."),
+        ({"unit_key": "+new", "new_unit-label_zh": "个",
+          "new_unit-label_en": "piles", "new_unit-en_scale": "0"}, 400,
+         "Please enter a number greater than 0."),
+        ({"unit_key": "litres"}, 400, "Not a valid choice"),
+        ({"unit_key": "+new", "new_unit-label_zh": "个",
+          "new_unit-label_en": "Projects"}, 409, "exists already"),
+        # The target's new unit is not kept when the 2024 figure's is refused.
+        ({"unit_key": "+new", "new_unit-label_zh": "个",
+          "new_unit-label_en": "piles", "baseline_unit_key": "+new",
+          "new_baseline_unit-label_zh": "个",
+          "new_baseline_unit-label_en": "projects"}, 409, "exists already"),
+    ],
+)  # fmt: skip
+def test_a_bad_unit_is_refused_with_a_message_and_saves_nothing(
+    admin, session, changes, status, message
+):
+    add_units(session, ("projects", "个", "projects", 1))
+    upload(admin, REPORT.read_bytes())
+    batch = session.scalar(select(ImportBatch))
+    charging = draft_about(batch, CHARGING)
+    title = charging.title_zh
+    refused = save_draft(admin, batch, charging, title_zh="改过的标题", **changes)
+    assert refused.status_code == status
+    assert message in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(DraftCommitment, charging.id).title_zh == title
+    assert session.scalar(select(func.count(Unit.id))) == 1
