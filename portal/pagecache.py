@@ -34,7 +34,7 @@ from portal.extensions import cache, db
 from portal.forms import sign_started
 from portal.i18n import lang
 from portal.models import PageVersion
-from portal.services.transactions import insert_or_add
+from portal.services.transactions import add_to
 from portal.views.pages import ELDER_COOKIE
 
 # Tables whose rows kept pages show (public pages, and the dashboard's themes).
@@ -71,14 +71,12 @@ def data_version() -> int:
 
 def bump(session_: Session) -> None:
     """Mark every kept page out of date, in the session's transaction."""
-    session_.execute(
-        insert_or_add(
-            session_,
-            PageVersion,
-            # Random, not secret: it only spreads writers over the rows.
-            {"shard": random.randrange(SHARDS), "n": 1},  # noqa: S311
-            ["shard"],
-        )
+    add_to(
+        session_,
+        PageVersion,
+        # Random, not secret: it only spreads writers over the rows.
+        {"shard": random.randrange(SHARDS), "n": 1},  # noqa: S311
+        ["shard"],
     )
 
 

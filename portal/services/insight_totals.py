@@ -32,7 +32,7 @@ from portal.models import (
     Rating,
     RatingChange,
 )
-from portal.services.transactions import insert_ignoring_duplicates, insert_or_add
+from portal.services.transactions import add_to, insert_ignoring_duplicates
 
 DISTRICT = "district"
 SENTIMENTS = ("positive", "negative", "unclear")
@@ -58,34 +58,30 @@ def count_rating(
     session: Session, commitment_id: int, score: int, at: datetime
 ) -> None:
     """Add a rating given (or changed to) `score` to its week."""
-    session.execute(
-        insert_or_add(
-            session,
-            FeedbackWeek,
-            {
-                "commitment_id": commitment_id,
-                "week": week_of(at),
-                "ratings": 1,
-                "rating_total": score,
-            },
-            WEEK_KEY,
-        )
+    add_to(
+        session,
+        FeedbackWeek,
+        {
+            "commitment_id": commitment_id,
+            "week": week_of(at),
+            "ratings": 1,
+            "rating_total": score,
+        },
+        WEEK_KEY,
     )
 
 
 def count_comment(session: Session, comment: Comment, delta: int) -> None:
     """Add (+1) or take away (-1) a published comment in its week and sentiment."""
-    session.execute(
-        insert_or_add(
-            session,
-            FeedbackWeek,
-            {
-                "commitment_id": comment.commitment_id,
-                "week": week_of(comment.created_at),
-                comment.sentiment: delta,
-            },
-            WEEK_KEY,
-        )
+    add_to(
+        session,
+        FeedbackWeek,
+        {
+            "commitment_id": comment.commitment_id,
+            "week": week_of(comment.created_at),
+            comment.sentiment: delta,
+        },
+        WEEK_KEY,
     )
 
 
@@ -121,13 +117,11 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
         .returning(Participant.scope)
     ).all()
     if added:
-        session.execute(
-            insert_or_add(
-                session,
-                ParticipantCount,
-                [{"scope": scope, "count": 1} for scope in added],
-                ["scope"],
-            )
+        add_to(
+            session,
+            ParticipantCount,
+            [{"scope": scope, "count": 1} for scope in added],
+            ["scope"],
         )
 
 

@@ -13,9 +13,9 @@ from portal.models.feedback import SCORES
 from portal.services import insight_totals
 from portal.services.retired import refuse_if_retired
 from portal.services.transactions import (
+    add_to,
     in_transaction,
     insert_ignoring_duplicates,
-    insert_or_add,
 )
 
 
@@ -104,18 +104,16 @@ def _adjust_summary(
     session: Session, commitment_id: int, score: int, delta: int
 ) -> None:
     """Add or take away one rating in the totals, in the caller's transaction."""
-    session.execute(
-        insert_or_add(
-            session,
-            RatingSummary,
-            {
-                "commitment_id": commitment_id,
-                "count": delta,
-                "total": delta * score,
-                f"n{score}": delta,
-            },
-            ["commitment_id"],
-        )
+    add_to(
+        session,
+        RatingSummary,
+        {
+            "commitment_id": commitment_id,
+            "count": delta,
+            "total": delta * score,
+            f"n{score}": delta,
+        },
+        ["commitment_id"],
     )
 
 

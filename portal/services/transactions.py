@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import TypeVar
 
 from sqlalchemy import insert
@@ -105,21 +106,28 @@ def insert_ignoring_duplicates(session: Session, model, index_elements: list[str
     return insert(model)
 
 
-def insert_or_add(session: Session, model, rows: dict | list[dict], key: list[str]):
-    """One statement that creates each row, or adds its other values to the row
-    already there: INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c.
+def add_to(session: Session, model, rows: dict | list[dict], key: list[str]) -> None:
+    """Create each row, or add its other values to the row already there, in one
+    statement: INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c.
 
-    A counter then needs no separate "make sure the row exists" statement.
+    A counter then needs no separate "make sure the row exists" statement. The
+    statement is built once per shape and the rows are its parameters: building
+    an upsert costs more than running it.
     """
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values(rows)
     first = rows[0] if isinstance(rows, list) else rows
+    dialect = session.get_bind().dialect.name
+    session.execute(_adding(dialect, model, tuple(key), tuple(first)), rows)
+
+
+@lru_cache(maxsize=64)
+def _adding(dialect: str, model, key: tuple[str, ...], columns: tuple[str, ...]):
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model)
     return statement.on_conflict_do_update(
-        index_elements=key,
+        index_elements=list(key),
         set_={
             name: getattr(model, name) + statement.excluded[name]
-            for name in first
+            for name in columns
             if name not in key
         },
     )
