@@ -90,13 +90,13 @@ def get_commitment_or_404(
     """The commitment with this code in the current report (or that year's), or
     a 404. Retired commitments are found too: their address and feedback stay.
     """
-    report = report_of_year(session, year)
     commitment = None
-    if report is not None and CODE.fullmatch(code):
+    if CODE.fullmatch(code):
+        which = Report.is_current if year is None else Report.year == year
         commitment = session.scalar(
-            _with_relations(select(Commitment)).where(
-                Commitment.report_id == report.id, Commitment.code == code
-            )
+            _with_relations(select(Commitment))
+            .join(Report, Report.id == Commitment.report_id)
+            .where(which, Commitment.code == code)
         )
     if commitment is None:
         abort(404)
