@@ -120,7 +120,9 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
         add_to(
             session,
             ParticipantCount,
-            [{"scope": scope, "count": 1} for scope in added],
+            # In one order everywhere, so two writers never wait on each other
+            # crosswise (PostgreSQL locks each row until commit).
+            [{"scope": scope, "count": 1} for scope in sorted(added)],
             ["scope"],
         )
 
