@@ -123,3 +123,109 @@ def axe_violations(page) -> list[str]:
         for v in result["violations"]
         for node in v["nodes"]
     ]
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A second live portal with demonstration data and every kind of feedback.
+
+    Kept apart from `live_app`, whose tests count cards, comments and queues.
+    Besides `demo load` it holds: a thread long enough for a second page, a
+    hidden and a rejected comment, a retired commitment and an earlier year's
+    report. `app.samples` names the rows the accessibility sweep opens.
+    """
+    from sqlalchemy import select
+
+    from portal.db import utcnow
+    from portal.demo.data import load_demo
+    from portal.models import (
+        Comment,
+        CommentStatus,
+        Commitment,
+        RejectReason,
+        Reply,
+        Report,
+    )
+    from portal.services.comments import THREAD_PAGE
+    from tests.builders import make_commitment, make_report
+
+    path = tmp_path_factory.mktemp("demo") / "portal.db"
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{path}",
+            "SECRET_KEY": "browser-demo",
+            "COMMENT_MIN_SECONDS": 0,
+            "RATING_MIN_SECONDS": 0,
+            # Every page is sent forms in four modes; limits are tested elsewhere.
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        session = db.session
+        upgrade_database()
+        load_report(session, reportdata.load(Config.REPORT_DATA_FILE))
+        load_demo(
+            session, n_ratings=2000, n_comments=100, updates=True, weeks=12, seed=1
+        )
+        # A reply from the demonstration data, on a page with one page of
+        # comments; another commitment gets a thread of two pages.
+        reply = session.scalars(select(Reply).order_by(Reply.id)).first()
+        commitment = reply.comment.commitment
+        long = session.scalars(
+            select(Commitment)
+            .join(Report)
+            .where(Report.is_current, Commitment.id != commitment.id)
+            .order_by(Commitment.position)
+        ).first()
+        for n in range(THREAD_PAGE + 5):
+            session.add(
+                Comment(
+                    commitment_id=long.id,
+                    resident_key=f"reader-{n}",
+                    body=f"第{n}条留言 / comment {n}",
+                    lang="zh" if n % 2 else "en",
+                    status=CommentStatus.PUBLISHED,
+                    needs_review=False,
+                )
+            )
+        session.flush()
+        published = session.scalars(
+            select(Comment)
+            .where(Comment.commitment_id == long.id)
+            .where(Comment.status == CommentStatus.PUBLISHED)
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+        ).all()
+        published[0].status = CommentStatus.HIDDEN
+        published[1].status = CommentStatus.REJECTED
+        published[1].reject_reason = RejectReason.OFF_TOPIC
+        retired = session.scalars(
+            select(Commitment)
+            .join(Report)
+            .where(Report.is_current, Commitment.id.not_in([commitment.id, long.id]))
+            .order_by(Commitment.position.desc())
+        ).first()
+        retired.retired_at = utcnow()
+        current = session.scalar(select(Report).where(Report.is_current))
+        earlier = make_report(
+            session,
+            year=current.year - 1,
+            is_current=False,
+            district_zh=current.district_zh,
+            district_en=current.district_en,
+        )
+        old = make_commitment(session, report=earlier)
+        session.commit()
+        app.samples = {
+            "code": commitment.code,
+            "long": long.code,
+            "reply": reply.id,
+            "retired": retired.code,
+            "earlier_year": earlier.year,
+            "earlier_code": old.code,
+        }
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()

@@ -34,7 +34,7 @@ def test_resident_follows_a_commitment_in_both_languages(phone, live_server):
     page.select_option("#area", "3.5")
     page.get_by_role("button", name="显示承诺事项").click()
     page.wait_for_url(re.compile(r"area=3\.5"))
-    codes = page.locator(".card .code").all_inner_texts()
+    codes = page.locator(".card .code").all_text_contents()
     assert codes and all(code.startswith("3.5.") for code in codes)
 
     page.get_by_role("link", name="新建公共充电桩").click()
