@@ -107,6 +107,7 @@ def render_commitment(
     comment_form=None,
     verdict_form=None,
     verdict_for=None,
+    showing=None,
     status=200,
 ):
     """The commitment page, with feedback forms as sent back when they had errors."""
@@ -118,6 +119,7 @@ def render_commitment(
             comment_form=comment_form,
             verdict_form=verdict_form,
             verdict_for=verdict_for,
+            showing=showing,
         ),
         status,
     )
@@ -134,6 +136,7 @@ def _commitment_html(
     comment_form=None,
     verdict_form=None,
     verdict_for=None,
+    showing=None,
 ) -> str:
     """The commitment page as the resident with this key (or none) sees it."""
     session = db.session
@@ -142,7 +145,7 @@ def _commitment_html(
         commitment,
         key,
         page=request.args.get("comments", type=int),
-        showing=request.args.get("comment", type=int),
+        showing=showing or request.args.get("comment", type=int),
     )
     reply_ids = [c.reply.id for c in thread.comments if c.reply is not None]
     updates = commitment.updates

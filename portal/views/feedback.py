@@ -50,8 +50,10 @@ def _refuse_retired(commitment):
     return render_commitment(commitment, status=409)
 
 
-def _back_to(code: str, anchor: str):
-    return redirect(url_for("cards.detail", code=code, _anchor=anchor), code=303)
+def _back_to(code: str, anchor: str, **args):
+    return redirect(
+        url_for("cards.detail", code=code, _anchor=anchor, **args), code=303
+    )
 
 
 @bp.post("/c/<code>/rating")
@@ -136,7 +138,8 @@ def flag(comment_id: int):
     code = target.commitment.code
     if not form.validate():
         flash(_("Please choose a reason for your report."), "error")
-        return _back_to(code, f"comment-{comment_id}")
+        # The thread page that holds the comment, where the message is seen.
+        return _back_to(code, f"comment-{comment_id}", comment=comment_id)
     try:
         comments.flag_comment(
             session,
@@ -165,7 +168,11 @@ def verdict(reply_id: int):
     form = VerdictForm()
     if not form.validate():
         return render_commitment(
-            commitment, verdict_form=form, verdict_for=reply.id, status=400
+            commitment,
+            verdict_form=form,
+            verdict_for=reply.id,
+            showing=reply.comment_id,
+            status=400,
         )
     satisfied = form.satisfied.data == "yes"
     try:

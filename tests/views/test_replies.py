@@ -227,3 +227,36 @@ def test_the_author_finds_the_answer_in_my_feedback(official, published, client)
     page = client.get("/me?lang=en").get_data(as_text=True)
     assert "Answered by 区发展改革委 on" in page
     assert "Read the reply and say whether it helped" in page
+
+
+def test_a_refused_answer_about_a_reply_is_shown_on_the_thread_page_holding_it(
+    official, published, client, session
+):
+    answer(official, published)
+    reply = session.scalar(select(Reply))
+    first = session.get(Comment, published)
+    for n in range(35):  # later comments push the answered one off the newest page
+        session.add(
+            Comment(
+                commitment_id=first.commitment_id,
+                resident_key=f"later-{n}",
+                body=f"后来的留言 {n}",
+                lang="zh",
+                status=first.status,
+            )
+        )
+    session.commit()
+    page = client.get(f"{PAGE}?comment={published}").get_data(as_text=True)
+    action = f"/replies/{reply.id}/verdict"
+    refused = client.post(
+        action, data={**hidden_fields(page, action), "satisfied": "no"}
+    )
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "请选择答复没有解决问题的原因。" in html
+    assert f'id="reply-{reply.id}"' in html
+    reader = client.application.test_client()  # authors cannot flag their own
+    page = reader.get(f"{PAGE}?comment={published}").get_data(as_text=True)
+    flag_action = f"/comments/{published}/flag"
+    flagged = reader.post(flag_action, data=hidden_fields(page, flag_action))
+    assert f"comment={published}" in flagged.headers["Location"]
