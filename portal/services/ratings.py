@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -15,7 +17,6 @@ from portal.services.retired import refuse_if_retired
 from portal.services.transactions import (
     add_to,
     in_transaction,
-    insert_ignoring_duplicates,
 )
 
 
@@ -46,19 +47,17 @@ def rate(
 
     def work() -> RatingOutcome:
         now = utcnow()
+        dialect = session.get_bind().dialect.name
         new_id = session.execute(
-            insert_ignoring_duplicates(
-                session, Rating, ["commitment_id", "resident_key"]
-            )
-            .values(
-                commitment_id=commitment.id,
-                resident_key=resident_key,
-                score=score,
-                quarantined=quarantined,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(Rating.id)
+            _first_rating(dialect),
+            {
+                "commitment_id": commitment.id,
+                "resident_key": resident_key,
+                "score": score,
+                "quarantined": quarantined,
+                "created_at": now,
+                "updated_at": now,
+            },
         ).scalar()
         previous, counted_before = None, False
         if new_id is None:
@@ -79,15 +78,16 @@ def rate(
                 now,
             )
             new_id = rating.id
-        session.add(
-            RatingChange(
-                rating_id=new_id,
-                commitment_id=commitment.id,
-                old_score=previous,
-                new_score=score,
-                quarantined=quarantined,
-                changed_at=now,
-            )
+        session.execute(
+            insert(RatingChange),
+            {
+                "rating_id": new_id,
+                "commitment_id": commitment.id,
+                "old_score": previous,
+                "new_score": score,
+                "quarantined": quarantined,
+                "changed_at": now,
+            },
         )
         if counted_before:
             _adjust_summary(session, commitment.id, previous, -1)
@@ -98,6 +98,20 @@ def rate(
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)
+
+
+@lru_cache(maxsize=4)
+def _first_rating(dialect: str):
+    """INSERT a rating unless the resident has one there, returning its id.
+
+    Built once: constructing it took longer than running it.
+    """
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(Rating)
+        .on_conflict_do_nothing(index_elements=["commitment_id", "resident_key"])
+        .returning(Rating.id)
+    )
 
 
 def _adjust_summary(
