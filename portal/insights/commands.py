@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.insights.sentiment import analyse_many
-from portal.models import FeedbackWeek, ParticipantCount, RatingSummary
+from portal.models import FeedbackWeek, RatingSummary
 from portal.services import insight_totals, ratings, themes
 from portal.services.commitments import current_report
 
@@ -84,9 +84,7 @@ def _snapshot(session) -> dict[str, set[tuple]]:
             for w in session.scalars(select(FeedbackWeek))
             if (w.ratings, w.positive, w.negative, w.unclear) != (0, 0, 0, 0)
         },
-        "residents taking part": {
-            (p.scope, p.count) for p in session.scalars(select(ParticipantCount))
-        },
+        "residents taking part": set(insight_totals.participants(session).items()),
     }
 
 

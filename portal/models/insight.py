@@ -42,11 +42,17 @@ class Participant(Base):
 
 
 class ParticipantCount(Base):
-    """How many distinct residents took part in a scope."""
+    """How many distinct residents took part in a scope: the sum of its shards.
 
-    __tablename__ = "participant_count"
+    A new resident adds one to a shard picked at random, so on PostgreSQL the
+    writers of different residents seldom wait for one row's lock (every new
+    resident counts in the district scope).
+    """
+
+    __tablename__ = "participant_count_shard"
 
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(default=0)
 
 

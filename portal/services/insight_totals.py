@@ -7,6 +7,7 @@ happens in the caller's transaction, beside the feedback row it counts.
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
@@ -37,6 +38,8 @@ from portal.services.transactions import add_to, insert_ignoring_duplicates
 DISTRICT = "district"
 SENTIMENTS = ("positive", "negative", "unclear")
 WEEK_KEY = ["commitment_id", "week"]
+# Rows each participant count is spread over (see models.ParticipantCount).
+SHARDS = 8
 
 
 def area_scope(area_id: int) -> str:
@@ -122,14 +125,21 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
             ParticipantCount,
             # In one order everywhere, so two writers never wait on each other
             # crosswise (PostgreSQL locks each row until commit).
-            [{"scope": scope, "count": 1} for scope in sorted(added)],
-            ["scope"],
+            [
+                {"scope": scope, "shard": random.randrange(SHARDS), "count": 1}  # noqa: S311
+                for scope in sorted(added)
+            ],
+            ["scope", "shard"],
         )
 
 
 def participants(session: Session) -> dict[str, int]:
     """Distinct residents taking part, by scope."""
-    rows = session.execute(select(ParticipantCount.scope, ParticipantCount.count))
+    rows = session.execute(
+        select(ParticipantCount.scope, func.sum(ParticipantCount.count)).group_by(
+            ParticipantCount.scope
+        )
+    )
     # .all(): a Result has keys(), so dict() would take it for a mapping.
     return dict(rows.all())
 
@@ -149,7 +159,7 @@ def rebuild(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(
-                "LOCK TABLE feedback_week, participant, participant_count "
+                "LOCK TABLE feedback_week, participant, participant_count_shard "
                 "IN SHARE ROW EXCLUSIVE MODE"
             )
         )
@@ -234,7 +244,9 @@ def _rebuild_participants(session: Session) -> None:
     )
     session.execute(
         insert(ParticipantCount).from_select(
-            ["scope", "count"],
-            select(Participant.scope, func.count()).group_by(Participant.scope),
+            ["scope", "shard", "count"],
+            select(Participant.scope, literal(0), func.count()).group_by(
+                Participant.scope
+            ),
         )
     )
