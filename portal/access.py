@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -47,6 +48,24 @@ def staff(*roles: Role) -> Callable[[Callable], Callable]:
         return checked
 
     return decorate
+
+
+def log_refusal(target: str) -> None:
+    """Log a refused attempt on one object: actor, route and object (AC-08)."""
+    current_app.logger.warning(
+        "refused %s %s to staff %s (%s): %s",
+        request.method,
+        request.path,
+        current_user.id,
+        current_user.role,
+        target,
+    )
+
+
+def refuse(target: str) -> NoReturn:
+    """Refuse a staff member an object outside their department, logged."""
+    log_refusal(target)
+    abort(403)
 
 
 def is_official() -> bool:

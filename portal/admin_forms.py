@@ -35,6 +35,11 @@ def optional_id(value) -> int | None:
     return None if value in ("", None, "None") else int(value)
 
 
+def optional_text(value) -> str | None:
+    """A select's value as text; the empty choice is None."""
+    return None if value in ("", None, "None") else str(value)
+
+
 def _text(label, required_message, max_length, single_line=False, area=False):
     field = TextAreaField if area else StringField
     validators = [InputRequired(required_message)] if required_message else []
@@ -96,9 +101,10 @@ class CommitmentForm(FlaskForm):
     baseline_quote_zh = _text(
         _l("The report's words about 2024, copied exactly"), None, 4000, area=True
     )
+    department = SelectField(_l("Responsible department"), coerce=optional_text)
 
-    def set_choices(self, areas, topics, units, localized) -> None:
-        """Offer the report's areas, every topic and every unit."""
+    def set_choices(self, areas, topics, units, localized, departments=()) -> None:
+        """Offer the report's areas, every topic, unit and staff department."""
         none = SelectChoice("", _l("None"))
         choose = SelectChoice("", _l("Choose…"))
         self.area.choices = [choose] + [
@@ -112,6 +118,10 @@ class CommitmentForm(FlaskForm):
         ]
         self.target_unit.choices = [none, *unit_choices]
         self.baseline_unit.choices = [none, *unit_choices]
+        self.department.choices = [
+            SelectChoice("", _l("None (administrators and district-wide officials)")),
+            *(SelectChoice(name, name) for name in departments),
+        ]
 
 
 class AreaForm(FlaskForm):

@@ -90,25 +90,37 @@ def users() -> None:
 )
 @click.option("--department", default=None, help="An official's department.")
 @click.option(
+    "--district-wide",
+    is_flag=True,
+    help="An official who sees every commitment (the district government office).",
+)
+@click.option(
     "--password-stdin",
     is_flag=True,
     help="Read the password from standard input instead of a prompt.",
 )
 @with_appcontext
 def create_user(
-    username: str, role: str, department: str | None, password_stdin: bool
+    username: str,
+    role: str,
+    department: str | None,
+    district_wide: bool,
+    password_stdin: bool,
 ) -> None:
     """Create a staff account (the first administrator is made this way)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    # Messages in the terminal's language (LANG), through the app's catalogues.
-    language = "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
     try:
-        with current_app.test_request_context(query_string={"lang": language}):
+        with _terminal_language():
             user = staff.create_user(
-                db.session, username, password, Role(role), department=department
+                db.session,
+                username,
+                password,
+                Role(role),
+                department=department,
+                district_wide=district_wide,
             )
     except staff.StaffError as exc:
         raise click.ClickException("\n".join(exc.problems)) from exc
@@ -123,6 +135,47 @@ def unlock_user(username: str) -> None:
     if not staff.unlock(db.session, username):
         raise click.ClickException(f"No staff account is called {username!r}.")
     click.echo(f"Unlocked {username.strip().casefold()}.")
+
+
+@users.command("scope")
+@click.argument("username")
+@click.option(
+    "--department",
+    default=None,
+    help="The department whose commitments the official sees and answers "
+    '("" for none); unchanged when left out.',
+)
+@click.option(
+    "--district-wide/--own-department",
+    default=None,
+    help="Whether the official sees every commitment; unchanged when left out.",
+)
+@with_appcontext
+def user_scope(username: str, department: str | None, district_wide: bool | None):
+    """Set which commitments an official sees (recorded in the audit log)."""
+    user = staff.find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"No staff account is called {username!r}.")
+    try:
+        with _terminal_language():
+            user = staff.set_scope(
+                db.session,
+                user.username,
+                user.department if department is None else department,
+                user.district_wide if district_wide is None else district_wide,
+            )
+    except staff.StaffError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    seen = "every commitment" if user.district_wide else "its department's only"
+    click.echo(
+        f"{user.username}: department {user.department or '(none)'}, sees {seen}."
+    )
+
+
+def _terminal_language():
+    """A request context in the terminal's language (LANG), for the messages."""
+    language = "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+    return current_app.test_request_context(query_string={"lang": language})
 
 
 def babel(*args: str) -> None:

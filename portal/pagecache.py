@@ -183,12 +183,13 @@ def personal_page(
     return _filled(parts, scopes)
 
 
-def staff_page(render: Callable[[], str], *, day: object):
-    """A staff page for the signed-in user, kept while the data, the user and
-    the day (figures in working days change with it) stay the same."""
+def staff_page(render: Callable[[], str], *, day: object, scope: object = None):
+    """A staff page for the signed-in user, kept while the data, the user, what
+    they may see (`scope`, which changes without the data) and the day (figures
+    in working days change with it) stay the same."""
     if session.get("_flashes"):
         return make_response(render(), 200)
-    key = _key(f"user:{current_user.get_id()}", day)
+    key = _key(f"user:{current_user.get_id()}", day, scope)
     kept = _kept(key, lambda: (render(), 200, None), timeout=STAFF_PAGE_SECONDS)
     return kept if not isinstance(kept, tuple) else _filled(*kept[1:])
 

@@ -141,7 +141,7 @@ def make_staff(app):
     from portal.models import Role
     from portal.services import staff
 
-    def make(role="moderator", username=None, department=None):
+    def make(role="moderator", username=None, department=None, district_wide=False):
         with app.test_request_context():
             return staff.create_user(
                 db.session,
@@ -149,6 +149,7 @@ def make_staff(app):
                 STAFF_PASSWORD,
                 Role(role),
                 department=department,
+                district_wide=district_wide,
             )
 
     return make

@@ -89,6 +89,9 @@ class Commitment(Base):
     # Set when an administrator retires the card: it keeps its feedback and
     # address, and leaves the list.
     retired_at: Mapped[datetime | None]
+    # The department answerable for it: its officials see, export and answer
+    # it (SECURITY.md AC-03). None: administrators and district-wide officials.
+    department: Mapped[str | None] = mapped_column(String(100), index=True)
     # Imported without reviewed English: title_en is a machine draft.
     needs_english: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

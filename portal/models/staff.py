@@ -32,6 +32,9 @@ class StaffUser(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(portable_enum(Role, "role"))
     department: Mapped[str | None] = mapped_column(String(100))
+    # An official who sees every commitment (the district government office),
+    # not only those of their department.
+    district_wide: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

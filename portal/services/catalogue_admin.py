@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.db import as_utc, utcnow
 from portal.models import Area, Commitment, Phrasing, Report, StaffUser, Topic, Unit
-from portal.services import audit
+from portal.services import audit, departments
 from portal.services.commitments import CODE
 from portal.services.transactions import in_transaction
 
@@ -52,6 +52,7 @@ class CommitmentFields:
     baseline_value: Decimal | None = None
     baseline_unit_id: int | None = None
     baseline_quote_zh: str | None = None
+    department: str | None = None
 
 
 def _code_key(code: str) -> tuple:
@@ -108,6 +109,7 @@ def _snapshot(commitment: Commitment) -> dict:
         ),
         "baseline_quote_zh": commitment.baseline_quote_zh,
         "needs_english": commitment.needs_english,
+        "department": commitment.department,
     }
 
 
@@ -117,8 +119,18 @@ def _changes(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _check_fields(session: Session, report: Report, values: CommitmentFields) -> None:
-    """Refuse an area of another report, unknown topics or units, a missing target."""
+def _check_fields(
+    session: Session,
+    report: Report,
+    values: CommitmentFields,
+    current: Commitment | None = None,
+) -> None:
+    """Refuse an area of another report, unknown topics, units or departments, a
+    missing target."""
+    if not departments.assignable(
+        session, values.department, current.department if current else None
+    ):
+        raise CatalogueError("department", "unknown_department")
     area = session.get(Area, values.area_id)
     if area is None or area.report_id != report.id:
         raise CatalogueError("area", "unknown_area")
@@ -216,7 +228,7 @@ def edit_commitment(
     """Change what a commitment says; False when nothing changed (nothing logged)."""
 
     def work() -> bool:
-        _check_fields(session, commitment.report, values)
+        _check_fields(session, commitment.report, values, commitment)
         before = _snapshot(commitment)
         _apply(commitment, values)
         session.flush()

@@ -21,11 +21,13 @@ from portal.models import (
     ProgressUpdate,
     RatingSummary,
     Report,
+    StaffUser,
     Status,
 )
 from portal.models.feedback import SCORES
 from portal.services import replies
 from portal.services.commitments import latest_updates, progress_percent
+from portal.services.departments import EVERYTHING, Scope, condition, visible
 from portal.services.insight_totals import (
     DISTRICT,
     area_scope,
@@ -63,7 +65,10 @@ def _no_ratings() -> dict[int, int]:
 class Figures:
     """Ratings, comments and replies of one scope (district, area, commitment)."""
 
-    residents: int = 0
+    # None where it cannot be told honestly: residents are counted once per
+    # district, area and commitment, so a department's share of a district or
+    # area would count a resident who rated two of its commitments twice.
+    residents: int | None = 0
     distribution: dict[int, int] = field(default_factory=lambda: _no_ratings())
     positive: int = 0
     negative: int = 0
@@ -157,6 +162,8 @@ class Overview:
     attention: Attention
     target_days: int
     areas: list[tuple[Area, Figures]] = field(default_factory=list)
+    # Only some commitments shown: those of the official's department.
+    partial: bool = False
 
 
 def _weeks_wanted(today: date) -> list[date]:
@@ -172,9 +179,13 @@ def overview(
     *,
     area: Area | None = None,
     commitment: Commitment | None = None,
+    scope: Scope = EVERYTHING,
 ) -> Overview:
-    """The dashboard of the district, one area or one commitment of a report."""
-    stmt = select(Commitment).where(Commitment.report_id == report.id)
+    """The dashboard of the district, one area or one commitment of a report,
+    counting only the commitments `scope` sees."""
+    stmt = select(Commitment).where(
+        Commitment.report_id == report.id, condition(scope)
+    )
     if area is not None:
         stmt = stmt.where(Commitment.area_id == area.id)
     if commitment is not None:
@@ -222,42 +233,47 @@ def overview(
     reply_figures = replies.reply_stats(session, published, days)
     updates = latest_updates(session, commitments)
     rows = []
-    scope = Figures(residents=counts.get(_scope(area, commitment), 0))
-    for commitment in commitments:
-        figures = per[commitment.id]
-        if commitment.id in summaries:
-            figures.add_ratings(summaries[commitment.id])
-        figures.residents = counts.get(commitment_scope(commitment.id), 0)
-        figures.replies = reply_figures.get(commitment.id)
+    partial = not scope.everything
+    whole = commitment is not None or not partial
+    residents = counts.get(_scope(area, commitment), 0) if whole else None
+    total = Figures(residents=residents)
+    # Not `commitment`: that names the page's own commitment, if any.
+    for item in commitments:
+        figures = per[item.id]
+        if item.id in summaries:
+            figures.add_ratings(summaries[item.id])
+        figures.residents = counts.get(commitment_scope(item.id), 0)
+        figures.replies = reply_figures.get(item.id)
         for score, n in figures.distribution.items():
-            scope.distribution[score] += n
-        scope.positive += figures.positive
-        scope.negative += figures.negative
-        scope.unclear += figures.unclear
-        update = updates.get(commitment.id)
-        recent_n, recent_total, earlier_n, earlier_total = windows[commitment.id]
+            total.distribution[score] += n
+        total.positive += figures.positive
+        total.negative += figures.negative
+        total.unclear += figures.unclear
+        update = updates.get(item.id)
+        recent_n, recent_total, earlier_n, earlier_total = windows[item.id]
         rows.append(
             Row(
-                commitment,
+                item,
                 figures,
                 update,
-                progress_percent(commitment, update),
+                progress_percent(item, update),
                 recent_total / recent_n if recent_n >= MIN_RATINGS else None,
                 earlier_total / earlier_n if earlier_n >= MIN_RATINGS else None,
             )
         )
-    scope.replies = replies.combined(
+    total.replies = replies.combined(
         [reply_figures[c.id] for c in commitments if c.id in reply_figures]
     )
     result = Overview(
-        figures=scope,
+        figures=total,
         weeks=[weeks[day] for day in wanted],
         rows=rows,
         attention=needs_attention(rows),
         target_days=days,
+        partial=partial,
     )
     if area is None and commitment is None:
-        result.areas = _areas(report, rows, counts)
+        result.areas = _areas(report, rows, counts, partial)
     return result
 
 
@@ -270,19 +286,23 @@ def _scope(area: Area | None, commitment: Commitment | None) -> str:
     return DISTRICT
 
 
-def _areas(report: Report, rows: list[Row], counts: dict[str, int]):
-    """Each area's figures, summed from its commitments' rows."""
+def _areas(report: Report, rows: list[Row], counts: dict[str, int], partial: bool):
+    """Each area's figures, summed from its commitments' rows; with only some
+    commitments shown, the areas holding them, without resident counts."""
     by_area: dict[int, Figures] = {}
     for row in rows:
+        area_id = row.commitment.area_id
         figures = by_area.setdefault(
-            row.commitment.area_id,
-            Figures(residents=counts.get(area_scope(row.commitment.area_id), 0)),
+            area_id,
+            Figures(residents=None if partial else counts.get(area_scope(area_id), 0)),
         )
         for score, n in row.figures.distribution.items():
             figures.distribution[score] += n
         figures.positive += row.figures.positive
         figures.negative += row.figures.negative
         figures.unclear += row.figures.unclear
+    if partial:
+        return [(a, by_area[a.id]) for a in report.areas if a.id in by_area]
     return [(a, by_area.get(a.id, Figures())) for a in report.areas]
 
 
@@ -307,6 +327,18 @@ def needs_attention(rows: list[Row]) -> Attention:
         falling[:ATTENTION_SIZE],
         negative[:ATTENTION_SIZE],
         disagree[:ATTENTION_SIZE],
+    )
+
+
+def area_visible(session: Session, area: Area, user: StaffUser) -> bool:
+    """Whether the user may see this area: it holds a commitment they see."""
+    return (
+        session.scalar(
+            select(Commitment.id)
+            .where(Commitment.area_id == area.id, visible(user))
+            .limit(1)
+        )
+        is not None
     )
 
 

@@ -42,6 +42,7 @@ from portal.models import (
 from portal.models.feedback import SCORES
 from portal.services import commitments as catalogue
 from portal.services import ratings
+from portal.services.departments import Scope, condition
 
 # Rows fetched from the database at a time for the long exports.
 BATCH = 5000
@@ -71,15 +72,17 @@ def utc_day(moment: datetime) -> str:
     return as_utc(moment).astimezone(UTC).date().isoformat()
 
 
-def commitment_rows(session: Session) -> Iterator[tuple]:
-    """The current report's commitments with their progress and feedback totals.
+def commitment_rows(session: Session, scope: Scope) -> Iterator[tuple]:
+    """The current report's commitments `scope` sees, with their progress and
+    feedback totals.
 
     Totals come from the kept summaries, never from counting feedback rows.
     """
     report = catalogue.current_report(session)
     if report is None:
         return
-    items = catalogue.all_commitments(session, report)
+    seen = _visible_ids(session, report.id, scope)
+    items = [c for c in catalogue.all_commitments(session, report) if c.id in seen]
     ids = [c.id for c in items]
     updates = catalogue.latest_updates(session, items)
     summaries = ratings.summaries(session, ids)
@@ -135,8 +138,19 @@ def _reply_counts(session: Session, ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def rating_rows(session: Session) -> Iterator[tuple]:
-    """Every counted rating of the current report, oldest first, streamed."""
+def _visible_ids(session: Session, report_id: int, scope: Scope) -> set[int]:
+    return set(
+        session.scalars(
+            select(Commitment.id).where(
+                Commitment.report_id == report_id, condition(scope)
+            )
+        )
+    )
+
+
+def rating_rows(session: Session, scope: Scope) -> Iterator[tuple]:
+    """Every counted rating of the current report's commitments `scope` sees,
+    oldest first, streamed."""
     report = catalogue.current_report(session)
     if report is None:
         return
@@ -149,7 +163,11 @@ def rating_rows(session: Session) -> Iterator[tuple]:
             Rating.is_demo,
         )
         .join(Commitment, Commitment.id == Rating.commitment_id)
-        .where(Commitment.report_id == report.id, Rating.quarantined.is_(False))
+        .where(
+            Commitment.report_id == report.id,
+            Rating.quarantined.is_(False),
+            condition(scope),
+        )
         .order_by(Rating.id)
         .execution_options(yield_per=BATCH)
     )
@@ -157,8 +175,9 @@ def rating_rows(session: Session) -> Iterator[tuple]:
         yield code, score, utc_day(created), utc_day(updated), int(demo)
 
 
-def comment_rows(session: Session) -> Iterator[tuple]:
-    """Every published comment of the current report, oldest first, streamed."""
+def comment_rows(session: Session, scope: Scope) -> Iterator[tuple]:
+    """Every published comment of the current report's commitments `scope`
+    sees, oldest first, streamed."""
     report = catalogue.current_report(session)
     if report is None:
         return
@@ -181,6 +200,7 @@ def comment_rows(session: Session) -> Iterator[tuple]:
         .where(
             Commitment.report_id == report.id,
             Comment.status == CommentStatus.PUBLISHED,
+            condition(scope),
         )
         .order_by(Comment.id)
         .execution_options(yield_per=BATCH)

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models import Commitment, ProgressUpdate, StaffUser, Status
 from portal.services import audit
+from portal.services.departments import can_act_on
 from portal.services.transactions import in_transaction
+
+
+class NotYourDepartment(PermissionError):
+    """The commitment belongs to another department than the official's."""
 
 
 def post_update(
@@ -25,7 +30,12 @@ def post_update(
     note_zh: str,
     note_en: str,
 ) -> ProgressUpdate:
-    """Add a dated update; the commitment takes the status of its newest update."""
+    """Add a dated update; the commitment takes the status of its newest update.
+
+    Only an official who may act on the commitment (its department's, or
+    district-wide) may post one: NotYourDepartment otherwise."""
+    if not can_act_on(official, commitment):
+        raise NotYourDepartment(commitment.code)
 
     def work() -> ProgressUpdate:
         update = ProgressUpdate(

@@ -19,6 +19,7 @@ from portal.db import as_utc, utcnow
 from portal.models import (
     Comment,
     CommentStatus,
+    Commitment,
     Reply,
     ReplyVerdict,
     StaffUser,
@@ -26,6 +27,7 @@ from portal.models import (
 )
 from portal.screening.language import detect_language
 from portal.services import audit, settings
+from portal.services.departments import EVERYTHING, Scope, can_act_on, condition
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 
 REPLY_TARGET_DAYS = "reply_target_days"
@@ -112,6 +114,8 @@ def post_reply(
         comment = session.get(Comment, comment_id)
         if comment is None or comment.status != CommentStatus.PUBLISHED:
             raise CannotReply("not_published")
+        if not can_act_on(official, comment.commitment):
+            raise CannotReply("not_your_department")
         now = utcnow()
         new_id = session.execute(
             insert_ignoring_duplicates(session, Reply, ["comment_id"])
@@ -159,6 +163,8 @@ def edit_reply(
             raise LookupError(reply_id)
         if reply.official_id != official.id:
             raise CannotReply("not_yours", reply)
+        if not can_act_on(official, reply.comment.commitment):
+            raise CannotReply("not_your_department", reply)
         before = {"body": reply.body}
         reply.body, reply.lang, reply.updated_at = body, detect_language(body), utcnow()
         audit.record(
@@ -275,13 +281,23 @@ class Waiting:
 
 
 def awaiting_reply(
-    session: Session, today: date, commitment_id: int | None = None, limit: int = 100
+    session: Session,
+    today: date,
+    commitment_id: int | None = None,
+    limit: int = 100,
+    scope: Scope = EVERYTHING,
 ) -> tuple[list[Waiting], int]:
-    """Published comments not yet answered, oldest first, and how many there are."""
+    """Published comments not yet answered on the commitments `scope` sees,
+    oldest first, and how many there are."""
     stmt = (
         select(Comment)
+        .join(Commitment, Commitment.id == Comment.commitment_id)
         .outerjoin(Reply, Reply.comment_id == Comment.id)
-        .where(Comment.status == CommentStatus.PUBLISHED, Reply.id.is_(None))
+        .where(
+            Comment.status == CommentStatus.PUBLISHED,
+            Reply.id.is_(None),
+            condition(scope),
+        )
     )
     if commitment_id is not None:
         stmt = stmt.where(Comment.commitment_id == commitment_id)

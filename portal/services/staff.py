@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.db import as_utc, utcnow
 from portal.models import Role, StaffSession, StaffUser
 from portal.services import audit
+from portal.services.departments import department_name
 from portal.services.passwords import (
     hash_password,
     hasher,
@@ -48,10 +49,13 @@ def create_user(
     role: Role,
     department: str | None = None,
     actor: StaffUser | None = None,
+    district_wide: bool = False,
 ) -> StaffUser:
     """Add a staff member, refusing weak passwords and taken usernames."""
     username = username.strip().casefold()
+    department = department_name(department)
     problems = password_problems(password, username, role)
+    problems += _scope_problems(role, district_wide)
     if not username or len(username) > 40:
         problems.append(_("Use a username of 1 to 40 characters."))
     if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
@@ -63,6 +67,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         department=department,
+        district_wide=district_wide,
     )
     session.add(user)
     try:
@@ -75,9 +80,50 @@ def create_user(
         actor,
         "staff.create",
         user,
-        after={"username": username, "role": role.value, "department": department},
+        after={
+            "username": username,
+            "role": role.value,
+            "department": department,
+            "district_wide": district_wide,
+        },
     )
     session.commit()
+    return user
+
+
+def find_user(session: Session, username: str) -> StaffUser | None:
+    """The staff account with this username, if any."""
+    return session.scalar(
+        select(StaffUser).where(StaffUser.username == username.strip().casefold())
+    )
+
+
+def _scope_problems(role: Role, district_wide: bool) -> list[str]:
+    if district_wide and role != Role.OFFICIAL:
+        return [_("Only officials can be district-wide; administrators see all.")]
+    return []
+
+
+def set_scope(
+    session: Session,
+    username: str,
+    department: str | None,
+    district_wide: bool,
+    actor: StaffUser | None = None,
+) -> StaffUser | None:
+    """Change which commitments a staff member sees: their department, and
+    whether they see the whole district. None when there is no such account."""
+    user = find_user(session, username)
+    if user is None:
+        return None
+    if problems := _scope_problems(user.role, district_wide):
+        raise StaffError(problems)
+    before = {"department": user.department, "district_wide": user.district_wide}
+    user.department, user.district_wide = department_name(department), district_wide
+    after = {"department": user.department, "district_wide": user.district_wide}
+    if after != before:
+        audit.record(session, actor, "staff.scope", user, before=before, after=after)
+        session.commit()
     return user
 
 

@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.i18n import localized
 from portal.models import Area, Commitment, Phrasing, Report, Role, Topic, Unit
 from portal.services import catalogue_admin as catalogue
-from portal.services import units_admin
+from portal.services import departments, units_admin
 from portal.services.commitments import current_report, get_commitment_or_404
 from portal.views.staff import no_store
 
@@ -51,6 +51,9 @@ REFUSALS = {
     "unknown_area": lambda: _("Please choose one of the report's areas."),
     "unknown_topic": lambda: _("Please choose one of the topics."),
     "unknown_unit": lambda: _("Please choose one of the units."),
+    "unknown_department": lambda: _(
+        "Please choose one of the departments that staff accounts belong to."
+    ),
     "duplicate_unit": lambda: _(
         "A unit with these names and this scale exists already: choose it in the list."
     ),
@@ -131,8 +134,15 @@ def _commitment_form(report: Report, commitment: Commitment | None = None):
         form.phrasing.data = commitment.phrasing.value
         form.target_value.data = _plain(commitment.target_value)
         form.baseline_value.data = _plain(commitment.baseline_value)
+    names = departments.known_departments(session)
+    if commitment is not None and commitment.department not in (None, *names):
+        names.append(commitment.department)
     form.set_choices(
-        report.areas, catalogue.topics(session), catalogue.units(session), localized
+        report.areas,
+        catalogue.topics(session),
+        catalogue.units(session),
+        localized,
+        names,
     )
     return form
 
@@ -152,6 +162,7 @@ def _fields(form: CommitmentForm) -> catalogue.CommitmentFields:
         baseline_value=form.baseline_value.data,
         baseline_unit_id=form.baseline_unit.data,
         baseline_quote_zh=form.baseline_quote_zh.data or None,
+        department=form.department.data,
     )
 
 

@@ -10,6 +10,7 @@ from flask import (
     render_template,
     request,
 )
+from flask_login import current_user
 
 from portal.access import is_official, public
 from portal.extensions import db
@@ -27,6 +28,7 @@ from portal.residents import resident_key
 from portal.screening.text import strip_control_characters
 from portal.services import comments, ratings, replies
 from portal.services import commitments as service
+from portal.services.departments import can_act_on
 from portal.services.own_feedback import has_own_feedback
 
 bp = Blueprint("cards", __name__)
@@ -163,7 +165,7 @@ def _commitment_html(
         rating_form=rating_form or RatingForm(scope=commitment.code),
         comment_form=comment_form or CommentForm(scope=commitment.code),
         flag_form=FlagForm(),
-        is_official=is_official(),
+        is_official=is_official() and can_act_on(current_user, commitment),
         my_verdicts=replies.resident_verdicts(session, key, reply_ids),
         blank_verdict_form=VerdictForm(formdata=None),
         verdict_form=verdict_form,

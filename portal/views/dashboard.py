@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.access import staff
+from portal.access import refuse, staff
 from portal.extensions import db
 from portal.i18n import localized, report_section
 from portal.models import Comment, CommentStatus, Role
 from portal.pagecache import staff_page
-from portal.services import dashboard, replies, themes
+from portal.services import dashboard, departments, replies, themes
 from portal.services.commitments import current_report, get_commitment_or_404
 from portal.services.insight_totals import DISTRICT, area_scope, commitment_scope
 from portal.views.staff import no_store
@@ -53,15 +54,20 @@ def _render(scope: str, *, printing: bool, area=None, commitment=None, heading: 
     session = db.session
     report = _report_or_404()
     today = replies.today()
+    seen = departments.scope_of(current_user)
 
     def render() -> str:
         overview = dashboard.overview(
-            session, report, today, area=area, commitment=commitment
+            session, report, today, area=area, commitment=commitment, scope=seen
         )
-        stored = themes.stored(session, scope)
+        # District and area themes draw on other departments' comments too.
+        whole = seen.everything or commitment is not None
+        stored = themes.stored(session, scope) if whole else None
         waiting = None
         if commitment is not None:
-            waiting = replies.awaiting_reply(session, today, commitment.id, limit=10)
+            waiting = replies.awaiting_reply(
+                session, today, commitment.id, limit=10, scope=seen
+            )
         return render_template(
             "dashboard/overview.html",
             o=overview,
@@ -74,9 +80,10 @@ def _render(scope: str, *, printing: bool, area=None, commitment=None, heading: 
             waiting=waiting,
             printing=printing,
             today=today,
+            seen=seen,
         )
 
-    return staff_page(render, day=today)
+    return staff_page(render, day=today, scope=seen.key)
 
 
 @bp.get("/")
@@ -94,6 +101,8 @@ def index():
 def area(code: str, printing: bool):
     """One area of work of the report and its commitments (or its A4 print view)."""
     found = dashboard.area_or_404(db.session, _report_or_404(), code)
+    if not dashboard.area_visible(db.session, found, current_user):
+        refuse(f"area {found.code}")
     heading = f"{report_section(found.code)} {localized(found, 'name')}"
     return _render(area_scope(found.id), printing=printing, area=found, heading=heading)
 
@@ -105,6 +114,8 @@ def commitment(code: str, printing: bool):
     """One commitment: ratings, tone, trend, themes and what waits for a reply
     (or its A4 print view)."""
     found = get_commitment_or_404(db.session, code)
+    if not departments.can_act_on(current_user, found):
+        refuse(f"commitment {found.code}")
     return _render(
         commitment_scope(found.id),
         printing=printing,

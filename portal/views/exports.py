@@ -20,6 +20,7 @@ from portal.csvexport import csv_stream
 from portal.extensions import db
 from portal.models import Role
 from portal.services import exports
+from portal.services.departments import Scope, scope_of
 from portal.views.staff import no_store
 
 bp = Blueprint("exports", __name__, url_prefix="/dashboard/export")
@@ -29,21 +30,27 @@ EXPORTERS = (Role.OFFICIAL, Role.ADMINISTRATOR)
 
 
 def _download(
-    name: str, header: Sequence[str], rows: Callable[[Session], Iterable[Sequence]]
+    name: str,
+    header: Sequence[str],
+    rows: Callable[[Session, Scope], Iterable[Sequence]],
 ):
-    """A CSV file named after the export and the district's date."""
+    """A CSV file named after the export and the district's date, holding only
+    the commitments the signed-in official may see (SECURITY.md AC-03)."""
     day = datetime.now(get_timezone()).date().isoformat()
     actor = current_user.id
+    scope = scope_of(current_user)
 
     def counted() -> Iterator[Sequence]:
         # The session is opened here, while the file is sent: Flask tears the
         # view's own down when the view returns, and one reopened after that
         # would never be closed (its connection would leak).
         n = 0
-        for row in rows(db.session):
+        for row in rows(db.session, scope):
             n += 1
             yield row
-        current_app.logger.info("staff %s exported %s: %d rows", actor, name, n)
+        current_app.logger.info(
+            "staff %s exported %s (%s): %d rows", actor, name, scope.key, n
+        )
 
     return csv_stream(f"{name}-{day}.csv", header, counted())
 

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import staff
+from portal.access import log_refusal, refuse, staff
 from portal.extensions import db
 from portal.models import Comment, Role, Status
 from portal.services import progress, replies
 from portal.services.commitments import get_commitment_or_404
+from portal.services.departments import can_act_on, scope_of
 from portal.staff_forms import ProgressForm, ReplyForm, ReplyTargetForm
 from portal.views.staff import no_store
 
@@ -25,6 +26,8 @@ OFFICIALS = (Role.OFFICIAL, Role.ADMINISTRATOR)
 def progress_update(code: str):
     """Post a dated progress update; the card's status and figures follow it."""
     commitment = get_commitment_or_404(db.session, code)
+    if not can_act_on(current_user, commitment):
+        refuse(f"commitment {commitment.code}")
     form = ProgressForm()
     if form.validate_on_submit():
         progress.post_update(
@@ -58,11 +61,13 @@ def _awaiting_page(target_form: ReplyTargetForm | None = None, status: int = 200
     """The list of comments waiting for an answer, with the target's form."""
     session = db.session
     days = replies.target_days(session)
-    waiting, total = replies.awaiting_reply(session, replies.today())
+    seen = scope_of(current_user)
+    waiting, total = replies.awaiting_reply(session, replies.today(), scope=seen)
     return render_template(
         "official/awaiting.html",
         waiting=waiting,
         total=total,
+        seen=seen,
         target_days=days,
         target_form=target_form or ReplyTargetForm(days=days),
     ), status
@@ -91,6 +96,10 @@ REFUSALS = {
         "This comment has been answered already. The answer is shown below."
     ),
     "not_yours": lambda: _("Only the official who wrote a reply can change it."),
+    "not_your_department": lambda: _(
+        "This comment is about a commitment of another department: only its "
+        "officials answer it."
+    ),
 }
 
 
@@ -112,10 +121,15 @@ def reply(comment_id: int):
     mine = existing is not None and existing.official_id == current_user.id
     form = ReplyForm(obj=existing if mine else None)
     refusal, status = None, 200
-    if existing is not None and not mine:
-        refusal, status = "already_answered", 403
-    elif existing is None and not current_user.department:
+    allowed = can_act_on(current_user, comment.commitment)
+    if not allowed:
+        log_refusal(f"comment {comment.id}")
+    if existing is None and not current_user.department:
         refusal, status = "no_department", 403
+    elif not allowed:
+        refusal, status = "not_your_department", 403
+    elif existing is not None and not mine:
+        refusal, status = "already_answered", 403
     if refusal is None and form.validate_on_submit():
         try:
             if existing is None:
@@ -126,6 +140,9 @@ def reply(comment_id: int):
                 flash(_("Your reply is changed."), "success")
         except replies.CannotReply as error:
             refusal, status = error.reason, 409
+            if error.reason == "not_your_department":
+                log_refusal(f"comment {comment.id}")
+                status = 403
             session.refresh(comment)
         else:
             return redirect(
@@ -145,6 +162,7 @@ def reply(comment_id: int):
         form=form,
         existing=comment.reply,
         mine=mine,
+        allowed=allowed,
         refusal=REFUSALS[refusal]() if refusal else None,
         due=replies.due_on(comment, replies.target_days(session)),
     ), status

@@ -71,7 +71,12 @@ def build(url: str, ratings: int, comments: int) -> Flask:
         print(f"  {' '.join(args)}: {time.perf_counter() - started:.1f} s")
     with app.app_context():
         staff.create_user(
-            db.session, "bench", PASSWORD, Role.OFFICIAL, department="benchmark"
+            db.session,
+            "bench",
+            PASSWORD,
+            Role.OFFICIAL,
+            department="benchmark",
+            district_wide=True,  # the district dashboard covers every commitment
         )
     return app
 

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 def test_official_posts_a_progress_update(browser, live_server, live_app):
     username = f"official-{uuid.uuid4().hex[:6]}"
     with live_app.test_request_context():
-        staff.create_user(db.session, username, STAFF_PASSWORD, Role.OFFICIAL)
+        staff.create_user(
+            db.session, username, STAFF_PASSWORD, Role.OFFICIAL, district_wide=True
+        )
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=live_server, bypass_csp=True
     )

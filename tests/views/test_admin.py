@@ -432,3 +432,25 @@ def test_retiring_without_the_form_token_is_refused(admin, session, shipped):
     assert response.status_code == 400
     assert get(session, "3.5.8").retired_at is None
     assert not events(session, "commitment.retire")
+
+
+def test_an_administrator_gives_a_commitment_to_a_department(
+    admin, session, shipped, make_staff
+):
+    make_staff("official", username="zhou", department="区住建局")
+    form = "/admin/commitments/3.5.8/edit"
+    page = admin.get(form).get_data(as_text=True)
+    assert "Responsible department" in page and '<option value="区住建局">' in page
+    data = commitment_data(session)
+    del data["code"]
+    data.update(title_zh=get(session, "3.5.8").title_zh, department="区住房局")
+    refused = send(admin, form, form, data)
+    assert refused.status_code == 400
+    assert get(session, "3.5.8").department is None
+    data["department"] = "区住建局"
+    assert send(admin, form, form, data).status_code == 303
+    assert get(session, "3.5.8").department == "区住建局"
+    (event, *_) = events(session, "commitment.edit")
+    assert json.loads(event.after)["department"] == "区住建局"
+    listing = admin.get("/admin/").get_data(as_text=True)
+    assert "<bdi>区住建局</bdi>" in listing

@@ -23,7 +23,11 @@ from tests.forms import hidden_fields
 @pytest.fixture
 def official(app, make_staff, sign_in):
     client = app.test_client()
-    sign_in(client, make_staff("official", username="zhao", department="区教育局"))
+    # The district government office sees every commitment.
+    user = make_staff(
+        "official", username="zhao", department="区政府办公室", district_wide=True
+    )
+    sign_in(client, user)
     return client
 
 

@@ -42,7 +42,7 @@ KEYS = ("rk-amy-7f3a9c", "rk-ben-51d2e0", "rk-bot-0c4b18", "rk-cai-9e6f77")
 
 @pytest.fixture
 def official_client(app, make_staff, sign_in):
-    official = make_staff("official", department="区住建局")
+    official = make_staff("official", department="区住建局", district_wide=True)
     client = app.test_client()
     sign_in(client, official)
     client.user = official

@@ -16,7 +16,7 @@ FORM = "/official/c/3.5.8/progress"
 @pytest.fixture
 def official(app, make_staff, sign_in):
     client = app.test_client()
-    sign_in(client, make_staff("official", username="zhang"))
+    sign_in(client, make_staff("official", username="zhang", district_wide=True))
     return client
 
 

@@ -27,6 +27,8 @@ def published(app, client, session, shipped, make_staff):
     )
     assert response.status_code == 303
     comment = session.scalar(select(Comment))
+    comment.commitment.department = "区发展改革委"
+    session.commit()
     moderator = make_staff("moderator")
     with app.test_request_context():
         moderation.decide(session, comment.id, moderator, approve=True)
@@ -90,7 +92,8 @@ def test_nobody_edits_another_officials_reply(
 ):
     answer(official, published)
     other = app.test_client()
-    sign_in(other, make_staff("official", username="li", department="区住建局"))
+    # A colleague of the same department: the commitment is theirs too.
+    sign_in(other, make_staff("official", username="li", department="区发展改革委"))
     url = reply_url(published)
     page = other.get(url + "?lang=en")
     assert page.status_code == 403
