@@ -50,9 +50,10 @@ def _examples(stored: themes.StoredThemes | None) -> dict[int, Comment]:
     return {c.id: c for c in rows}
 
 
-def _render(scope: str, *, printing: bool, area=None, commitment=None, heading: str):
+def _render(
+    scope: str, report, *, printing: bool, area=None, commitment=None, heading: str
+):
     session = db.session
-    report = _report_or_404()
     today = replies.today()
     seen = departments.scope_of(current_user)
 
@@ -92,7 +93,7 @@ def index():
     """The district: figures, trends, themes, needs attention, areas, commitments."""
     report = _report_or_404()
     heading = localized(report, "district")
-    return _render(DISTRICT, printing=False, heading=heading)
+    return _render(DISTRICT, report, printing=False, heading=heading)
 
 
 @bp.get("/area/<code>", defaults={"printing": False})
@@ -100,11 +101,14 @@ def index():
 @staff(*OFFICIALS)
 def area(code: str, printing: bool):
     """One area of work of the report and its commitments (or its A4 print view)."""
-    found = dashboard.area_or_404(db.session, _report_or_404(), code)
+    report = _report_or_404()
+    found = dashboard.area_or_404(db.session, report, code)
     if not dashboard.area_visible(db.session, found, current_user):
         refuse(f"area {found.code}")
     heading = f"{report_section(found.code)} {localized(found, 'name')}"
-    return _render(area_scope(found.id), printing=printing, area=found, heading=heading)
+    return _render(
+        area_scope(found.id), report, printing=printing, area=found, heading=heading
+    )
 
 
 @bp.get("/c/<code>", defaults={"printing": False})
@@ -118,6 +122,7 @@ def commitment(code: str, printing: bool):
         refuse(f"commitment {found.code}")
     return _render(
         commitment_scope(found.id),
+        found.report,
         printing=printing,
         commitment=found,
         heading=f"{found.code} {localized(found, 'title')}",
