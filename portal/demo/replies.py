@@ -21,7 +21,7 @@ from portal.models import (
     StaffUser,
     VerdictReason,
 )
-from portal.services.replies import add_working_days
+from portal.services.working_days import add_working_days
 
 DEMO_USERNAME = "demo-replies"
 # Share of published demo comments that get an answer.

@@ -9,13 +9,13 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from portal.db import as_utc, utcnow
+from portal.db import utcnow
 from portal.models import (
     Comment,
     CommentStatus,
@@ -29,10 +29,14 @@ from portal.screening.language import detect_language
 from portal.services import audit, settings
 from portal.services.departments import EVERYTHING, Scope, can_act_on, condition
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
+from portal.services.working_days import (
+    add_working_days,
+    local_day,
+    working_days_between,
+)
 
 REPLY_TARGET_DAYS = "reply_target_days"
 # Dates of receipt and reply are the district's dates, not UTC's.
-CHINA = timezone(timedelta(hours=8), "CST")
 
 
 class CannotReply(Exception):
@@ -42,36 +46,6 @@ class CannotReply(Exception):
         super().__init__(reason)
         self.reason = reason
         self.reply = reply
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in the district of a stored UTC moment."""
-    return as_utc(moment).astimezone(CHINA).date()
-
-
-def today() -> date:
-    """Today's date in the district."""
-    return local_day(utcnow())
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day `days` working days (Monday-Friday) after `start`."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 if not later)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count += 1
-    return count
 
 
 def target_days(session: Session) -> int:

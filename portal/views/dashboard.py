@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.i18n import localized, report_section
 from portal.models import Comment, CommentStatus, Role
 from portal.pagecache import staff_page
-from portal.services import dashboard, departments, replies, themes
+from portal.services import dashboard, departments, replies, themes, working_days
 from portal.services.commitments import current_report, get_commitment_or_404
 from portal.services.insight_totals import DISTRICT, area_scope, commitment_scope
 from portal.views.staff import no_store
@@ -54,7 +54,7 @@ def _render(
     scope: str, report, *, printing: bool, area=None, commitment=None, heading: str
 ):
     session = db.session
-    today = replies.today()
+    today = working_days.today()
     seen = departments.scope_of(current_user)
 
     def render() -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.access import log_refusal, refuse, staff
 from portal.extensions import db
 from portal.models import Comment, Role, Status
-from portal.services import progress, replies
+from portal.services import progress, replies, working_days
 from portal.services.commitments import get_commitment_or_404
 from portal.services.departments import can_act_on, scope_of
 from portal.staff_forms import ProgressForm, ReplyForm, ReplyTargetForm
@@ -62,7 +62,7 @@ def _awaiting_page(target_form: ReplyTargetForm | None = None, status: int = 200
     session = db.session
     days = replies.target_days(session)
     seen = scope_of(current_user)
-    waiting, total = replies.awaiting_reply(session, replies.today(), scope=seen)
+    waiting, total = replies.awaiting_reply(session, working_days.today(), scope=seen)
     return render_template(
         "official/awaiting.html",
         waiting=waiting,

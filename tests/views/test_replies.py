@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent, Comment, Reply, ReplyVerdict
 from portal.services import moderation
-from portal.services.replies import add_working_days, working_days_between
+from portal.services.working_days import add_working_days, working_days_between
 from tests.forms import hidden_fields, send
 
 PAGE = "/c/3.5.8"
@@ -198,6 +198,23 @@ def test_officials_see_what_waits_for_a_reply_with_its_due_date(
     answer(official, published)
     page = official.get("/official/replies?lang=en").get_data(as_text=True)
     assert "Every published comment has a reply." in page
+
+
+def test_working_days_follow_the_holiday_schedule():
+    # National Day 2025: 1-8 October off; Sunday 28 September is a working day.
+    assert add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
+    assert working_days_between(date(2025, 9, 26), date(2025, 9, 28)) == 1
+    assert working_days_between(date(2025, 9, 30), date(2025, 10, 8)) == 0
+
+
+def test_a_year_without_a_schedule_counts_weekdays_and_says_so(caplog):
+    caplog.set_level("WARNING", logger="portal.services.working_days")
+    friday = date(2031, 1, 3)
+    assert add_working_days(friday, 5) == friday + timedelta(days=7)
+    assert working_days_between(friday, friday + timedelta(days=10)) == 6
+    assert [r.getMessage()[:28] for r in caplog.records] == [
+        "no holiday schedule for 2031"
+    ]
 
 
 def test_working_days_skip_weekends():
