@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         cards,
+        catalogue,
         dashboard,
         exports,
         feedback,
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (cards, feedback, pages, api, staff, moderation, official, dashboard)
-    for module in (*blueprints, exports, imports, admin, health):
+    for module in (*blueprints, exports, imports, admin, catalogue, health):
         app.register_blueprint(module.bp)
 
 

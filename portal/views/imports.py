@@ -35,7 +35,7 @@ from portal.services import catalogue_admin as catalogue
 from portal.services import report_import, units_admin
 from portal.services.catalogue_admin import CatalogueError
 from portal.services.units_admin import NewUnit
-from portal.views.admin import REFUSALS
+from portal.views.refusals import REFUSALS
 from portal.views.staff import no_store
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/imports")
