@@ -97,6 +97,9 @@ def finalise(app) -> None:
     app.config.setdefault(
         "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
     )
+    # Said for every app: Flask-Limiter otherwise takes the value the previous
+    # app in this process left on its one Limiter object.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     if app.config["REDIS_URL"]:
         # Redis down: count the same limits in this process's memory (and say so
         # in the log, portal.errors) rather than fail residents' requests.

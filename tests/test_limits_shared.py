@@ -12,6 +12,7 @@ import redis
 
 from portal import create_app
 from tests.conftest import TEST_SETTINGS
+from tests.forms import send
 from tests.test_concurrency import _post, _resident_cookie
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -74,3 +75,11 @@ def test_limits_hold_across_processes_only_with_redis(
             worker.join()
     assert statuses.count(200) == accepted, statuses
     assert statuses.count(429) == 8 - accepted
+
+
+def test_an_app_with_limits_off_does_not_turn_them_off_for_the_next(make_app, shipped):
+    make_app(RATELIMIT_ENABLED=False)
+    client = make_app(LIMIT_RATING_RESIDENT="1/minute").test_client()
+    send(client, "/c/3.5.8", "/c/3.5.8/rating", {"score": "4"})
+    response = send(client, "/c/3.5.8", "/c/3.5.8/rating", {"score": "5"})
+    assert response.status_code == 429

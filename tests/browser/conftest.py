@@ -156,8 +156,21 @@ def demo_app(tmp_path_factory):
             "SECRET_KEY": "browser-demo",
             "COMMENT_MIN_SECONDS": 0,
             "RATING_MIN_SECONDS": 0,
-            # Every page is sent forms in four modes; limits are tested elsewhere.
-            "RATELIMIT_ENABLED": False,
+            # Every page is sent forms in four modes; limits are tested elsewhere,
+            # so they are raised here (still counted, as in production).
+            **{
+                f"LIMIT_{name}": "100000/minute"
+                for name in (
+                    "RATING_RESIDENT",
+                    "RATING_NETWORK",
+                    "COMMENT_RESIDENT",
+                    "COMMENT_NETWORK",
+                    "FLAG_RESIDENT",
+                    "FLAG_NETWORK",
+                    "SIGN_IN_NETWORK",
+                    "SIGN_IN_USERNAME",
+                )
+            },
         }
     )
     with app.app_context():
