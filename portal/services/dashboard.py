@@ -183,9 +183,7 @@ def overview(
 ) -> Overview:
     """The dashboard of the district, one area or one commitment of a report,
     counting only the commitments `scope` sees."""
-    stmt = select(Commitment).where(
-        Commitment.report_id == report.id, condition(scope)
-    )
+    stmt = select(Commitment).where(Commitment.report_id == report.id, condition(scope))
     if area is not None:
         stmt = stmt.where(Commitment.area_id == area.id)
     if commitment is not None:
