@@ -63,6 +63,14 @@ def current_report(session: Session) -> Report | None:
     return session.scalar(select(Report).where(Report.is_current))
 
 
+def current_report_or_404(session: Session) -> Report:
+    """The report shown by default, or a 404 when the portal holds none."""
+    report = current_report(session)
+    if report is None:
+        abort(404)
+    return report
+
+
 def _with_relations(stmt: Select) -> Select:
     return stmt.options(
         joinedload(Commitment.area),

@@ -17,12 +17,15 @@ from portal.i18n import localized
 from portal.models import Commitment, Phrasing, Report
 from portal.services import catalogue_admin as catalogue
 from portal.services import departments
-from portal.services.commitments import current_report, get_commitment_or_404
+from portal.services.commitments import (
+    current_report,
+    current_report_or_404,
+    get_commitment_or_404,
+)
 from portal.views.refusals import (
     ADMINISTRATORS,
     REFUSALS,
     plain,
-    report_or_404,
     show_refusal,
 )
 from portal.views.staff import no_store
@@ -90,7 +93,7 @@ def _fields(form: CommitmentForm) -> catalogue.CommitmentFields:
 @staff(*ADMINISTRATORS)
 def new_commitment():
     """Add a commitment to the current report; the audit log records it."""
-    report = report_or_404()
+    report = current_report_or_404(db.session)
     form = _commitment_form(report)
     if form.validate_on_submit():
         try:
@@ -114,7 +117,7 @@ def new_commitment():
 @staff(*ADMINISTRATORS)
 def edit_commitment(code: str):
     """Change what a commitment says; its code, and so its address, stays."""
-    report = report_or_404()
+    report = current_report_or_404(db.session)
     commitment = get_commitment_or_404(db.session, code)
     form = _commitment_form(report, commitment)
     # The code is the card's address and the open data's key: never edited.

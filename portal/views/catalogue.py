@@ -17,12 +17,11 @@ from portal.extensions import db
 from portal.models import Area, Commitment, Topic, Unit
 from portal.services import areas_topics_admin, units_admin
 from portal.services import catalogue_admin as catalogue
-from portal.services.commitments import current_report
+from portal.services.commitments import current_report, current_report_or_404
 from portal.views.refusals import (
     ADMINISTRATORS,
     REFUSALS,
     plain,
-    report_or_404,
     show_refusal,
 )
 from portal.views.staff import no_store
@@ -48,7 +47,7 @@ def areas():
 def _area_or_404(area_id: int) -> Area:
     """An area of the current report, or 404."""
     area = db.session.get(Area, area_id)
-    if area is None or area.report_id != report_or_404().id:
+    if area is None or area.report_id != current_report_or_404(db.session).id:
         abort(404)
     return area
 
@@ -57,7 +56,7 @@ def _area_or_404(area_id: int) -> Area:
 @staff(*ADMINISTRATORS)
 def new_area():
     """Add an area of work to the current report."""
-    report = report_or_404()
+    report = current_report_or_404(db.session)
     form = AreaForm()
     if form.validate_on_submit():
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,7 +13,7 @@ from portal.i18n import localized, report_section
 from portal.models import Comment, CommentStatus, Role
 from portal.pagecache import staff_page
 from portal.services import dashboard, departments, replies, themes, working_days
-from portal.services.commitments import current_report, get_commitment_or_404
+from portal.services.commitments import current_report_or_404, get_commitment_or_404
 from portal.services.insight_totals import DISTRICT, area_scope, commitment_scope
 from portal.views.staff import no_store
 
@@ -21,13 +21,6 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.after_request(no_store)
 
 OFFICIALS = (Role.OFFICIAL, Role.ADMINISTRATOR)
-
-
-def _report_or_404():
-    report = current_report(db.session)
-    if report is None:
-        abort(404)
-    return report
 
 
 def _examples(stored: themes.StoredThemes | None) -> dict[int, Comment]:
@@ -91,7 +84,7 @@ def _render(
 @staff(*OFFICIALS)
 def index():
     """The district: figures, trends, themes, needs attention, areas, commitments."""
-    report = _report_or_404()
+    report = current_report_or_404(db.session)
     heading = localized(report, "district")
     return _render(DISTRICT, report, printing=False, heading=heading)
 
@@ -101,7 +94,7 @@ def index():
 @staff(*OFFICIALS)
 def area(code: str, printing: bool):
     """One area of work of the report and its commitments (or its A4 print view)."""
-    report = _report_or_404()
+    report = current_report_or_404(db.session)
     found = dashboard.area_or_404(db.session, report, code)
     if not dashboard.area_visible(db.session, found, current_user):
         refuse(f"area {found.code}")

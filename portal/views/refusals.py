@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal.extensions import db
-from portal.models import Report, Role
+from portal.models import Role
 from portal.services.catalogue_admin import CatalogueError
-from portal.services.commitments import current_report
 
 ADMINISTRATORS = (Role.ADMINISTRATOR,)
 
@@ -66,14 +63,6 @@ REFUSALS = {
         n,
     ),
 }
-
-
-def report_or_404() -> Report:
-    """The current report: administrators manage the one residents see."""
-    report = current_report(db.session)
-    if report is None:
-        abort(404)
-    return report
 
 
 def show_refusal(form, error: CatalogueError) -> None:
