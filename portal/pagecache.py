@@ -189,7 +189,9 @@ def staff_page(render: Callable[[], str], *, day: object, scope: object = None):
     in working days change with it) stay the same."""
     if session.get("_flashes"):
         return make_response(render(), 200)
-    key = _key(f"user:{current_user.get_id()}", day, scope)
+    # The user, not the session: every session of theirs shares the page, with
+    # its own form token filled in.
+    key = _key(f"user:{current_user.id}", day, scope)
     kept = _kept(key, lambda: (render(), 200, None), timeout=STAFF_PAGE_SECONDS)
     return kept if not isinstance(kept, tuple) else _filled(*kept[1:])
 

@@ -197,3 +197,26 @@ def test_each_official_gets_their_own_page_with_a_working_sign_out(
     assert other.post("/staff/sign-out", data={"csrf_token": token}).status_code == 303
     assert other.get("/dashboard/").status_code == 403
     assert "Signed in as zhao" in page(official)
+
+
+def test_a_second_session_of_the_same_official_gets_its_own_form_token(
+    app, make_staff, sign_in, shipped
+):
+    # The kept page is per user, not per session: the sign-out token in it must
+    # be filled in for the session that asks, or that session cannot sign out.
+    user = make_staff("official", username="sun", district_wide=True)
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, user)
+    sign_in(second, user)
+    page(first)  # shows the sign-in message, so rendered for this request
+    page(first)  # rendered and kept
+    page(second)  # shows its own sign-in message
+    html = page(second)  # from the copy kept for the first session
+    token = hidden_fields(html, "/staff/sign-out?lang=en")["csrf_token"]
+    copied = app.test_client()
+    copied.set_cookie("session", second.get_cookie("session").value)
+    assert second.post("/staff/sign-out", data={"csrf_token": token}).status_code == 303
+    # Only a valid token ends the session on the server: a copy of the cookie
+    # taken before signing out no longer works.
+    assert copied.get("/dashboard/").status_code == 403
+    assert first.get("/dashboard/").status_code == 200
