@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import case, delete, func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -17,7 +15,11 @@ from portal.services.retired import refuse_if_retired
 from portal.services.transactions import (
     add_to,
     in_transaction,
+    insert_ignoring_duplicates,
 )
+
+# One rating per resident and commitment (the unique constraint).
+RATING_KEY = ["commitment_id", "resident_key"]
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,10 @@ def rate(
 
     def work() -> RatingOutcome:
         now = utcnow()
-        dialect = session.get_bind().dialect.name
         new_id = session.execute(
-            _first_rating(dialect),
+            insert_ignoring_duplicates(session, Rating, RATING_KEY).returning(
+                Rating.id
+            ),
             {
                 "commitment_id": commitment.id,
                 "resident_key": resident_key,
@@ -98,20 +101,6 @@ def rate(
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)
-
-
-@lru_cache(maxsize=4)
-def _first_rating(dialect: str):
-    """INSERT a rating unless the resident has one there, returning its id.
-
-    Built once: constructing it took longer than running it.
-    """
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(Rating)
-        .on_conflict_do_nothing(index_elements=["commitment_id", "resident_key"])
-        .returning(Rating.id)
-    )
 
 
 def _adjust_summary(

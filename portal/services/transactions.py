@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TypeVar
 
-from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -93,17 +92,19 @@ def _run(session: Session, work: Callable[[], T], attempts: int) -> T:
 
 
 def insert_ignoring_duplicates(session: Session, model, index_elements: list[str]):
-    """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database (built once)."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model).on_conflict_do_nothing(
-            index_elements=index_elements
-        )
-    if dialect == "sqlite":
-        return sqlite.insert(model).on_conflict_do_nothing(
-            index_elements=index_elements
-        )
-    return insert(model)
+    return _ignoring(dialect, model, tuple(index_elements))
+
+
+@lru_cache(maxsize=64)
+def _ignoring(dialect: str, model, key: tuple[str, ...]):
+    return _dialect(dialect).insert(model).on_conflict_do_nothing(index_elements=key)
+
+
+def _dialect(name: str):
+    """The dialect module whose insert() knows ON CONFLICT (SQLite or PostgreSQL)."""
+    return postgresql if name == "postgresql" else sqlite
 
 
 def add_to(session: Session, model, rows: dict | list[dict], key: list[str]) -> None:
@@ -121,8 +122,7 @@ def add_to(session: Session, model, rows: dict | list[dict], key: list[str]) -> 
 
 @lru_cache(maxsize=64)
 def _adding(dialect: str, model, key: tuple[str, ...], columns: tuple[str, ...]):
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model)
+    statement = _dialect(dialect).insert(model)
     return statement.on_conflict_do_update(
         index_elements=list(key),
         set_={
