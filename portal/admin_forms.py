@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.forms import cleaned
+from portal.forms import PortalForm, cleaned
 from portal.models import Phrasing
 
 PHRASING_LABELS = {
@@ -50,7 +49,7 @@ def _text(label, required_message, max_length, single_line=False, area=False):
     )
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(PortalForm):
     """A commitment as an administrator writes it; English may come later."""
 
     code = StringField(
@@ -124,7 +123,7 @@ class CommitmentForm(FlaskForm):
         ]
 
 
-class AreaForm(FlaskForm):
+class AreaForm(PortalForm):
     """An area of work of the current report."""
 
     code = StringField(
@@ -140,7 +139,7 @@ class AreaForm(FlaskForm):
     )
 
 
-class TopicForm(FlaskForm):
+class TopicForm(PortalForm):
     """A topic commitments of every year can share."""
 
     key = StringField(
@@ -156,7 +155,7 @@ class TopicForm(FlaskForm):
     )
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PortalForm):
     """A unit: several may share a Chinese name, told apart by the English."""
 
     label_zh = _text(
@@ -183,11 +182,11 @@ class UnitForm(FlaskForm):
     )
 
 
-class RetireForm(FlaskForm):
+class RetireForm(PortalForm):
     """Retire or bring back a commitment, with an optional reason for the log."""
 
     reason = _text(_l("Reason (kept in the audit log)"), None, 500, True)
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(PortalForm):
     """Delete an unused area or topic: the token only, the button says what."""

@@ -28,7 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.i18n import STATUS_LABELS
+from portal.i18n import STATUS_LABELS, lang, wtforms_messages
 from portal.models import FlagReason, VerdictReason
 from portal.screening.text import (
     ControlCharacters,
@@ -38,6 +38,17 @@ from portal.screening.text import (
 from portal.services.commitments import SORTS, Filters
 
 SEARCH_MAX_LENGTH = 100
+
+
+class PortalForm(FlaskForm):
+    """FlaskForm with WTForms' own messages loaded once per language: Flask-WTF
+    reads them from disk again on every request that builds a form."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_messages(lang())
 
 
 def cleaned(single_line: bool = False):
@@ -64,7 +75,7 @@ SORT_LABELS = {
 assert set(SORT_LABELS) == set(SORTS)
 
 
-class FilterForm(FlaskForm):
+class FilterForm(PortalForm):
     """The card list's search and filters; read from the query string."""
 
     class Meta:
@@ -163,7 +174,7 @@ def single_value(_form, field) -> None:
 STARTED_MAX_AGE = 24 * 3600
 
 
-class BotTrapForm(FlaskForm):
+class BotTrapForm(PortalForm):
     """A hidden field people leave empty, and the time the form was shown.
 
     `scope` (the form's name and commitment) is signed with the time, so a
@@ -248,7 +259,7 @@ class CommentForm(BotTrapForm):
     )
 
 
-class FlagForm(FlaskForm):
+class FlagForm(PortalForm):
     """Report a published comment to the moderators."""
 
     reason = RadioField(
@@ -269,7 +280,7 @@ VERDICT_REASON_LABELS = {
 }
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(PortalForm):
     """A resident says whether the government's reply resolved the concern."""
 
     satisfied = RadioField(

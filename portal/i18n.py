@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import support
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal
@@ -11,6 +13,7 @@ from flask import current_app, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.i18n import messages_path
 
 from portal.models import CommentStatus, Commitment, Phrasing, Status, Unit
 
@@ -138,10 +141,18 @@ PHRASING_TEXT = {
 def select_locale() -> str:
     """The ?lang= of this request, else the remembered choice, else the browser's."""
     languages = current_app.config["LANGUAGES"]
-    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if choice in languages:
-            return choice
-    return request.accept_languages.best_match(languages) or languages[0]
+    chosen = request.args.get("lang")
+    if chosen not in languages:
+        chosen = request.cookies.get(LANG_COOKIE)
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages) or languages[0]
+    return chosen
+
+
+@lru_cache(maxsize=8)
+def wtforms_messages(locale: str) -> support.Translations:
+    """WTForms' built-in messages ("Not a valid choice") in one language."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def lang() -> str:

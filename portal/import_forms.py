@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from portal.forms import cleaned
+from portal.forms import PortalForm, cleaned
 from portal.models import Phrasing
 
 # The unit choice that makes the unit described under the list, and the previous
@@ -46,7 +45,7 @@ PHRASING_LABELS = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PortalForm):
     """A work report as a plain-text file."""
 
     report = FileField(
@@ -88,7 +87,7 @@ class NewUnitForm(Form):
     )
 
 
-class DraftForm(FlaskForm):
+class DraftForm(PortalForm):
     """One draft commitment as the reviewer corrects it (or adds it)."""
 
     code = StringField(
@@ -203,7 +202,7 @@ class DraftForm(FlaskForm):
         return valid
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     """The report the kept drafts become."""
 
     year = IntegerField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -25,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import cleaned
+from portal.forms import PortalForm, cleaned
 from portal.i18n import STATUS_LABELS
 from portal.models import RejectReason
 
@@ -40,7 +39,7 @@ REJECT_REASON_LABELS = {
 }
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     """Username and password; the answer is the same for every failure."""
 
     username = StringField(
@@ -57,16 +56,16 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(PortalForm):
     """Signing out is a POST with a token, never a link."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     """The queue's one form: its token; the buttons and choices are read by the
     view against the fixed lists (comment ids, decision, reason)."""
 
 
-class ModerationModeForm(FlaskForm):
+class ModerationModeForm(PortalForm):
     """Pre-moderation (default) or post-moderation for the whole site."""
 
     mode = RadioField(
@@ -82,7 +81,7 @@ class ModerationModeForm(FlaskForm):
     )
 
 
-class WordForm(FlaskForm):
+class WordForm(PortalForm):
     """Add a word or an innocent phrase to the screening lists."""
 
     word = StringField(
@@ -104,13 +103,13 @@ class WordForm(FlaskForm):
     )
 
 
-class RemoveWordForm(FlaskForm):
+class RemoveWordForm(PortalForm):
     """Remove one entry from the screening lists."""
 
     word_id = HiddenField(validators=[InputRequired()])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(PortalForm):
     """An official's dated progress update, with a note in both languages."""
 
     reported_on = DateField(
@@ -153,7 +152,7 @@ class ProgressForm(FlaskForm):
             raise ValidationError(_l("The date cannot be in the future."))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     """An official's public answer to a resident's comment."""
 
     body = TextAreaField(
@@ -170,7 +169,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class ReplyTargetForm(FlaskForm):
+class ReplyTargetForm(PortalForm):
     """The working days within which officials should answer a comment."""
 
     days = IntegerField(
