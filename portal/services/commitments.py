@@ -93,16 +93,20 @@ def all_reports(session: Session) -> list[Report]:
 
 
 def get_commitment_or_404(
-    session: Session, code: str, year: int | None = None
+    session: Session, code: str, year: int | None = None, *, to_show: bool = True
 ) -> Commitment:
     """The commitment with this code in the current report (or that year's), or
     a 404. Retired commitments are found too: their address and feedback stay.
+
+    to_show=False loads the row alone (its area, topic and units load if used):
+    what a form post needs, which renders the page only when it is refused.
     """
     commitment = None
     if CODE.fullmatch(code):
         which = Report.is_current if year is None else Report.year == year
+        stmt = select(Commitment)
         commitment = session.scalar(
-            _with_relations(select(Commitment))
+            (_with_relations(stmt) if to_show else stmt)
             .join(Report, Report.id == Commitment.report_id)
             .where(which, Commitment.code == code)
         )

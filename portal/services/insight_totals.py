@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import (
     String,
@@ -114,11 +115,22 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
         commitment_scope(commitment.id),
     )
     # RETURNING, not rowcount: SQLAlchemy gives -1 for an INSERT on psycopg.
-    added = session.scalars(
-        insert_ignoring_duplicates(session, Participant, ["scope", "resident_key"])
-        .values([{"scope": scope, "resident_key": resident_key} for scope in scopes])
-        .returning(Participant.scope)
-    ).all()
+    # Rows as parameters of one statement built once (SQLAlchemy sends them as
+    # one multi-row INSERT), on the connection: through the ORM session it
+    # would be a bulk insert returning nothing.
+    added = (
+        session.connection()
+        .execute(
+            _joining(
+                insert_ignoring_duplicates(
+                    session, Participant, ["scope", "resident_key"]
+                )
+            ),
+            [{"scope": scope, "resident_key": resident_key} for scope in scopes],
+        )
+        .scalars()
+        .all()
+    )
     if added:
         add_to(
             session,
@@ -131,6 +143,12 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
             ],
             ["scope", "shard"],
         )
+
+
+@lru_cache(maxsize=4)
+def _joining(ignoring):
+    """join()'s insert, built once: a statement built per call compiles per call."""
+    return ignoring.returning(Participant.scope)
 
 
 def participants(session: Session) -> dict[str, int]:

@@ -63,7 +63,7 @@ def _back_to(code: str, anchor: str, **args):
 def rate(code: str):
     """Record or change this resident's rating of a commitment."""
     session = db.session
-    commitment = get_commitment_or_404(session, code)
+    commitment = get_commitment_or_404(session, code, to_show=False)
     if commitment.retired_at is not None:
         return _refuse_retired(commitment)
     form = RatingForm(scope=code)
@@ -90,7 +90,7 @@ def rate(code: str):
 def comment(code: str):
     """Store a comment for moderation and show it to its author at once."""
     session = db.session
-    commitment = get_commitment_or_404(session, code)
+    commitment = get_commitment_or_404(session, code, to_show=False)
     if commitment.retired_at is not None:
         return _refuse_retired(commitment)
     form = CommentForm(scope=code)
