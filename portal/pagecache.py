@@ -34,7 +34,7 @@ from portal.extensions import cache, db
 from portal.forms import sign_started
 from portal.i18n import lang
 from portal.models import PageVersion
-from portal.services.transactions import add_to
+from portal.services.transactions import WRITTEN, add_to
 from portal.views.pages import ELDER_COOKIE
 
 # Tables whose rows kept pages show (public pages, and the dashboard's themes).
@@ -100,12 +100,15 @@ def _watch_statement(state: ORMExecuteState) -> None:
 def _before_commit(session_: Session) -> None:
     # Flush first: what is still pending only reaches the hooks above then.
     session_.flush()
-    if session_.info.pop(CHANGED, False):
+    written = session_.info.pop(WRITTEN, set())
+    if session_.info.pop(CHANGED, False) or not written.isdisjoint(PUBLIC_TABLES):
         bump(session_)
+        session_.info.pop(WRITTEN, None)
 
 
 def _forget(session_: Session, *_args) -> None:
     session_.info.pop(CHANGED, None)
+    session_.info.pop(WRITTEN, None)
 
 
 def cacheable() -> bool:

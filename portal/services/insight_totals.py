@@ -34,7 +34,11 @@ from portal.models import (
     Rating,
     RatingChange,
 )
-from portal.services.transactions import add_to, insert_ignoring_duplicates
+from portal.services.transactions import (
+    add_to,
+    insert_ignoring_duplicates,
+    write,
+)
 
 DISTRICT = "district"
 SENTIMENTS = ("positive", "negative", "unclear")
@@ -115,12 +119,11 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
         commitment_scope(commitment.id),
     )
     # RETURNING, not rowcount: SQLAlchemy gives -1 for an INSERT on psycopg.
-    # Rows as parameters of one statement built once (SQLAlchemy sends them as
-    # one multi-row INSERT), on the connection: through the ORM session it
-    # would be a bulk insert returning nothing.
+    # The rows are parameters of one statement built once; SQLAlchemy sends
+    # them as one multi-row INSERT.
     added = (
-        session.connection()
-        .execute(
+        write(
+            session,
             _joining(
                 insert_ignoring_duplicates(
                     session, Participant, ["scope", "resident_key"]

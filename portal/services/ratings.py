@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -16,10 +17,12 @@ from portal.services.transactions import (
     add_to,
     in_transaction,
     insert_ignoring_duplicates,
+    write,
 )
 
 # One rating per resident and commitment (the unique constraint).
 RATING_KEY = ["commitment_id", "resident_key"]
+RATING_CHANGE = insert(RatingChange)
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,9 @@ def rate(
 
     def work() -> RatingOutcome:
         now = utcnow()
-        new_id = session.execute(
-            insert_ignoring_duplicates(session, Rating, RATING_KEY).returning(
-                Rating.id
-            ),
+        new_id = write(
+            session,
+            _first_rating(insert_ignoring_duplicates(session, Rating, RATING_KEY)),
             {
                 "commitment_id": commitment.id,
                 "resident_key": resident_key,
@@ -81,8 +83,9 @@ def rate(
                 now,
             )
             new_id = rating.id
-        session.execute(
-            insert(RatingChange),
+        write(
+            session,
+            RATING_CHANGE,
             {
                 "rating_id": new_id,
                 "commitment_id": commitment.id,
@@ -101,6 +104,12 @@ def rate(
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)
+
+
+@lru_cache(maxsize=4)
+def _first_rating(ignoring):
+    """The rating insert, handing back the new row's id (built once)."""
+    return ignoring.returning(Rating.id)
 
 
 def _adjust_summary(

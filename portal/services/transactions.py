@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -91,6 +92,23 @@ def _run(session: Session, work: Callable[[], T], attempts: int) -> T:
     raise AssertionError("unreachable")
 
 
+# session.info key: names of the tables written through write() in the
+# current transaction (the ORM's statement hooks do not see those statements).
+WRITTEN = "tables_written"
+
+
+def write(session: Session, statement, params: dict | list[dict]) -> CursorResult:
+    """Run an INSERT or UPDATE in the session's transaction on its connection.
+
+    For statements built once and given their rows as parameters: through the
+    ORM (session.execute) each costs several times the statement itself. The
+    table is noted in session.info[WRITTEN] for whoever watches what a
+    transaction changed (portal.pagecache).
+    """
+    session.info.setdefault(WRITTEN, set()).add(statement.table.name)
+    return session.connection().execute(statement, params)
+
+
 def insert_ignoring_duplicates(session: Session, model, index_elements: list[str]):
     """INSERT ... ON CONFLICT DO NOTHING for the session's database (built once)."""
     dialect = session.get_bind().dialect.name
@@ -117,7 +135,7 @@ def add_to(session: Session, model, rows: dict | list[dict], key: list[str]) -> 
     """
     first = rows[0] if isinstance(rows, list) else rows
     dialect = session.get_bind().dialect.name
-    session.execute(_adding(dialect, model, tuple(key), tuple(first)), rows)
+    write(session, _adding(dialect, model, tuple(key), tuple(first)), rows)
 
 
 @lru_cache(maxsize=64)
