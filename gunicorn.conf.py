@@ -29,9 +29,12 @@ timeout = _int("PORTAL_TIMEOUT", 30)
 graceful_timeout = _int("PORTAL_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("PORTAL_KEEPALIVE", 5)
 # Recycle workers now and then so slow leaks cannot grow without bound; the
-# jitter keeps them from all restarting at the same moment.
-max_requests = _int("PORTAL_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("PORTAL_MAX_REQUESTS_JITTER", 200)
+# jitter keeps them from all restarting at the same moment. A new worker
+# imports and builds the app (about a second of CPU), and the requests queued
+# behind it wait that long: at 2,000 requests a worker restarted every few
+# seconds under load, so the interval is long.
+max_requests = _int("PORTAL_MAX_REQUESTS", 50000)
+max_requests_jitter = _int("PORTAL_MAX_REQUESTS_JITTER", 5000)
 
 # Not preloaded: every worker builds its own app, so no database pool, Redis
 # connection (rate limits) or other socket is ever shared across a fork, and
