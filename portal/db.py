@@ -66,7 +66,12 @@ class Database:
     @property
     def engine(self) -> Engine:
         """The engine of the current application."""
-        return current_app.extensions["portal_db"].kw["bind"]
+        return self.engine_for(current_app)
+
+    @staticmethod
+    def engine_for(app: Flask) -> Engine:
+        """The engine of that application, outside any application context."""
+        return app.extensions["portal_db"].kw["bind"]
 
     @property
     def session(self) -> Session:

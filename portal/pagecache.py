@@ -12,7 +12,9 @@ Only visitors without a staff session or a pending message are served from
 the cache. A commitment page also holds the visitor's form token and the
 signed time each form was shown: it is kept with placeholders for those and
 filled in for each visitor, and only for visitors who have no rating, comment
-or verdict of their own on that commitment.
+or verdict of their own on that commitment. The card list, which every such
+visitor shares, is also kept finished in each process (portal.frontcache) and
+answered before Flask's request handling.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from portal import frontcache
 from portal.extensions import cache, db
 from portal.forms import sign_started
-from portal.i18n import lang
+from portal.i18n import LANG_COOKIE, lang
 from portal.models import PageVersion
 from portal.services.transactions import WRITTEN, add_to
 from portal.views.pages import ELDER_COOKIE
@@ -64,8 +68,12 @@ VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 
 def data_version() -> int:
     """What the public pages show, as a number that changes when any of it does."""
+    return _version_of(db.engine)
+
+
+def _version_of(engine: Engine) -> int:
     # Plain SQL on a pooled connection, not the ORM: it runs on every page view.
-    with db.engine.connect() as connection:
+    with engine.connect() as connection:
         return connection.exec_driver_sql(VERSION_SQL).scalar_one()
 
 
@@ -120,8 +128,8 @@ def cacheable() -> bool:
     )
 
 
-def _key(*extra: object) -> str:
-    version = data_version()
+def _key(*extra: object, version: int | None = None) -> str:
+    version = data_version() if version is None else version
     elder = request.cookies.get(ELDER_COOKIE, "0")
     parts = (version, lang(), elder, request.full_path, *extra)
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
@@ -146,7 +154,8 @@ def cached_page(render: Callable[[], tuple[str, int]]):
     if not cacheable():
         body, status = render()
         return make_response(body, status)
-    key = _key()
+    version = data_version()
+    key = _key(version=version)
     etag = key[:32]
     if etag in request.if_none_match:
         response = make_response("", 304)
@@ -159,6 +168,9 @@ def cached_page(render: Callable[[], tuple[str, int]]):
         else:
             body, status = kept, 200
         response = make_response(body, status)
+        if status == 200:
+            # Every visitor this request stands for may get these bytes.
+            request.environ[frontcache.SHARED] = version
     response.set_etag(etag)
     # Stored, but asked again each time: the ETag makes that cheap.
     response.cache_control.no_cache = True
@@ -251,6 +263,11 @@ def register(app: Flask) -> None:
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
     app.config.setdefault("CACHE_KEY_PREFIX", "portal:")
     cache.init_app(app)
+    frontcache.install(
+        app,
+        lambda: _version_of(db.engine_for(app)),
+        cookies=(LANG_COOKIE, ELDER_COOKIE),
+    )
     if not event.contains(Session, "before_flush", _watch_flush):
         event.listen(Session, "before_flush", _watch_flush)
         event.listen(Session, "do_orm_execute", _watch_statement)
