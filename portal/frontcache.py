@@ -32,6 +32,8 @@ from werkzeug.http import parse_cookie
 
 # Set by pagecache.cached_page on responses every visitor may share.
 SHARED = "portal.shared_at_version"
+# The page version as read here, so the app reads it once per request.
+VERSION = "portal.page_version"
 # Requests whose answer may depend on more than the key below.
 PERSONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
@@ -80,6 +82,7 @@ class FrontCache:
             version = self.version()
         except Exception:  # noqa: BLE001 - the app shows its own error page
             return self.wsgi_app(environ, start_response)
+        environ[VERSION] = version
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
