@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Database
-from portal.limits import per_network
+from portal.limits import per_network, reads_are_free
 
 babel = Babel()
 # Rendered public pages (portal.pagecache): Redis when configured.
@@ -17,3 +17,4 @@ db = Database()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (memory, or Redis when configured).
 limiter = Limiter(key_func=per_network)
+limiter.request_filter(reads_are_free)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
 from portal.residents import network_key, resident_key
 
@@ -22,3 +22,10 @@ def per_network() -> str:
 def setting(name: str):
     """A limit string read from the settings when the request is checked."""
     return lambda: current_app.config[name]
+
+
+def reads_are_free() -> bool:
+    """Flask-Limiter's request filter: every limit of the portal is on a form
+    post, and resolving "no limit here" on each page view cost more than
+    serving a kept page (a limit on a GET route would need this changed)."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
