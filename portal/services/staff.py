@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.db import as_utc, utcnow
 from portal.models import Role, StaffSession, StaffUser
@@ -180,7 +180,10 @@ def unlock(session: Session, username: str, actor: StaffUser | None = None) -> b
 
 def load_session(session: Session, token: str) -> StaffUser | None:
     """The staff member of a live session; expired sessions are ended here."""
-    row = session.get(StaffSession, _token_hash(token))
+    # The user in the same query: this runs on every staff request.
+    row = session.get(
+        StaffSession, _token_hash(token), options=[joinedload(StaffSession.user)]
+    )
     if row is None:
         return None
     now = utcnow()
