@@ -42,10 +42,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal import frontcache
+from portal.db import read_once
 from portal.extensions import cache, db
 from portal.forms import sign_started
 from portal.i18n import LANG_COOKIE, lang
@@ -97,13 +97,12 @@ def data_version() -> int:
     Read once per request: portal.frontcache reads it first for most GETs.
     """
     version = request.environ.get(frontcache.VERSION) if has_request_context() else None
-    return _version_of(db.engine) if version is None else version
+    return _version_of(current_app) if version is None else version
 
 
-def _version_of(engine: Engine) -> int:
-    # Plain SQL on a pooled connection, not the ORM: it runs on every page view.
-    with engine.connect() as connection:
-        return connection.exec_driver_sql(VERSION_SQL).scalar_one()
+def _version_of(app: Flask) -> int:
+    # Plain SQL on the reads engine, not the ORM: it runs on every page view.
+    return read_once(db.reads_engine_for(app), VERSION_SQL)
 
 
 def bump(session_: Session) -> None:
@@ -316,7 +315,7 @@ def register(app: Flask) -> None:
     app.extensions[NEARBY] = Nearby()
     frontcache.install(
         app,
-        lambda: _version_of(db.engine_for(app)),
+        lambda: _version_of(app),
         cookies=(LANG_COOKIE, ELDER_COOKIE),
     )
     if not event.contains(Session, "before_flush", _watch_flush):

@@ -59,7 +59,7 @@ def _migrate(url: str) -> None:
         with db.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-        db.engine.dispose()
+        db.dispose()
 
 
 TEST_SETTINGS = {
@@ -79,7 +79,7 @@ def app(database_url):
         db.session.rollback()
         with db.engine.begin() as connection:
             _empty_all_tables(connection)
-        db.engine.dispose()
+        db.dispose()
 
 
 def _empty_all_tables(connection) -> None:
@@ -184,4 +184,4 @@ def make_app(database_url):
     yield make
     for other in made:
         with other.app_context():
-            db.engine.dispose()
+            db.dispose()

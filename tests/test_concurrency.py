@@ -45,7 +45,7 @@ def server(app, shipped, database_url):
     yield served, f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     with served.app_context():
-        db.engine.dispose()
+        db.dispose()
 
 
 def _resident_cookie(app) -> str:

@@ -65,7 +65,7 @@ def served(server, shipped_data):
             load_report(db.session, shipped_data)
         yield app, name
         with app.app_context():
-            db.engine.dispose()
+            db.dispose()
     finally:
         with server.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))

@@ -214,4 +214,4 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_rating(gunicorn):
         summary = session.get(RatingSummary, commitment.id)
         assert summary.count == len(rows)
         assert ratings.recount(session)[commitment.id] == summary.distribution
-        db.engine.dispose()
+        db.dispose()

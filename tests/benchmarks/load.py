@@ -547,7 +547,7 @@ def main() -> None:
         app = build(url, args.ratings, args.comments)
         app.config["SECRET_KEY"] = SECRET
         with app.app_context():
-            db.engine.dispose()
+            db.dispose()
         env = {
             "PORTAL_DATABASE_URL": url,
             "PORTAL_SECRET_KEY": SECRET,

@@ -153,7 +153,7 @@ def changed(app: Flask) -> None:
 def release(app: Flask, url: str) -> None:
     """Close the app's connections; empty a PostgreSQL benchmark database."""
     with app.app_context():
-        db.engine.dispose()
+        db.dispose()
     if url.startswith("postgresql"):
         _empty_postgres(url)
 
