@@ -21,6 +21,7 @@ page).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -69,8 +70,9 @@ class FrontCache:
         self.version = version
         self.session_cookie = session_cookie
         self.cookies = cookies
-        # As long as the shared cache keeps a page (CACHE_DEFAULT_TIMEOUT).
-        self.seconds = seconds
+        # As long as the shared cache keeps a page (CACHE_DEFAULT_TIMEOUT; 0
+        # is "no limit" there too).
+        self.seconds = seconds or math.inf
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -78,19 +80,21 @@ class FrontCache:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        try:
-            version = self.version()
-        except Exception:  # noqa: BLE001 - the app shows its own error page
-            return self.wsgi_app(environ, start_response)
-        environ[VERSION] = version
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)  # least recently used goes first
-        fresh = entry is not None and entry.until > time.monotonic()
-        if fresh and entry.version == version:
+        if entry is None or entry.until <= time.monotonic():
+            # Nothing kept: the app reads the version if its page needs it.
+            return self._through_app(key, environ, start_response)
+        try:
+            version = self.version()
+        except Exception:  # noqa: BLE001 - the app shows its own error page
+            return self.wsgi_app(environ, start_response)
+        if entry.version == version:
             start_response(entry.status, list(entry.headers))
             return [entry.body]
+        environ[VERSION] = version
         return self._through_app(key, environ, start_response)
 
     def _key(self, environ: dict) -> tuple | None:
@@ -103,6 +107,11 @@ class FrontCache:
         if self.session_cookie in jar:
             return None
         return (
+            # The page names its own address (hreflang links): a request with
+            # another Host must never be answered with, or leave, this copy.
+            environ.get("HTTP_HOST", ""),
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_X_FORWARDED_PROTO", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT_LANGUAGE", ""),

@@ -142,9 +142,11 @@ def _before_commit(session_: Session) -> None:
         session_.info.pop(WRITTEN, None)
 
 
-def _forget(session_: Session, *_args) -> None:
-    session_.info.pop(CHANGED, None)
-    session_.info.pop(WRITTEN, None)
+def _forget(session_: Session, transaction) -> None:
+    # After a commit (already counted), a rollback or a close without either.
+    if transaction.parent is None:
+        session_.info.pop(CHANGED, None)
+        session_.info.pop(WRITTEN, None)
 
 
 def cacheable() -> bool:
@@ -159,7 +161,8 @@ def cacheable() -> bool:
 def _key(*extra: object, version: int | None = None) -> str:
     version = data_version() if version is None else version
     elder = request.cookies.get(ELDER_COOKIE, "0")
-    parts = (version, lang(), elder, request.full_path, *extra)
+    # The host too: the page names its own address (hreflang links).
+    parts = (version, lang(), elder, request.host_url, request.full_path, *extra)
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
@@ -322,4 +325,4 @@ def register(app: Flask) -> None:
         event.listen(Session, "before_flush", _watch_flush)
         event.listen(Session, "do_orm_execute", _watch_statement)
         event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_transaction_end", _forget)

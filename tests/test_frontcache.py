@@ -97,3 +97,30 @@ def test_pages_with_forms_are_not_kept_here(app, shipped, handled):
     for _ in range(2):
         app.test_client().get("/c/3.5.8?lang=en")
     assert handled == ["/c/3.5.8?lang=en"] * 2
+
+
+@pytest.mark.parametrize("with_session", [False, True])
+def test_a_page_asked_for_under_another_host_is_never_shown_to_others(
+    app, shipped, with_session
+):
+    """The page names its own address; another Host header gets its own copy."""
+
+    def visitor():
+        client = app.test_client()
+        if with_session:  # past the front cache, into the shared page cache
+            with client.session_transaction() as session:
+                session["seen"] = True
+        return client
+
+    forged = visitor().get("/?lang=en", headers={"Host": "evil.example"})
+    assert "http://evil.example/" in forged.get_data(as_text=True)
+    page = visitor().get("/?lang=en").get_data(as_text=True)
+    assert "evil.example" not in page
+    assert 'hreflang="en" href="http://localhost/?lang=en"' in page
+
+
+def test_a_head_request_gets_headers_only(app, shipped, handled):
+    app.test_client().get("/?lang=en")
+    head = app.test_client().head("/?lang=en")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert len(handled) == 2
