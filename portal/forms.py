@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -46,7 +46,10 @@ class PortalForm(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
+            if not (
+                has_request_context()
+                and current_app.config.get("WTF_I18N_ENABLED", True)
+            ):
                 return super().get_translations(form)
             return wtforms_messages(lang())
 

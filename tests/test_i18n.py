@@ -109,3 +109,16 @@ def test_targets_read_as_the_report_phrases_them(
 def test_sections_are_numbered_as_the_report_numbers_them(app, lang, code, expected):
     with app.test_request_context(f"/?lang={lang}"):
         assert report_section(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("zh", "不是有效的选择"), ("en", "Not a valid choice")]
+)
+def test_wtforms_own_messages_follow_the_readers_language(app, lang, expected):
+    from portal.forms import FilterForm
+
+    with app.test_request_context(f"/?lang={lang}&sort=nonsense"):
+        form = FilterForm(formdata=None)
+        assert expected in str(form.sort.gettext("Not a valid choice."))
+    with app.app_context():  # a form built outside a request still builds
+        assert FilterForm(formdata=None).sort is not None
