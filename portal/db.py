@@ -122,6 +122,11 @@ class Database:
         return g.db_session
 
     @staticmethod
+    def open_session() -> Session | None:
+        """The current application context's session if one was opened."""
+        return g.get("db_session")
+
+    @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:

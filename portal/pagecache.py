@@ -97,7 +97,15 @@ def data_version() -> int:
     Read once per request: portal.frontcache reads it first for most GETs.
     """
     version = request.environ.get(frontcache.VERSION) if has_request_context() else None
-    return _version_of(current_app) if version is None else version
+    if version is not None:
+        return version
+    session_ = db.open_session()
+    if session_ is not None and session_.in_transaction():
+        # In the snapshot this request reads from (SQLite keeps the one its
+        # read transaction began with, here often the staff sign-in check): a
+        # newer version would label a page rendered from older rows.
+        return session_.connection().exec_driver_sql(VERSION_SQL).scalar_one()
+    return _version_of(current_app)
 
 
 def _version_of(app: Flask) -> int:
