@@ -7,7 +7,7 @@
 Builds a fresh database as tests.benchmarks.pages does (the shipped report,
 `demo load`, `insights themes`, an official "bench"), then starts two gunicorn
 servers on free loopback ports with the same gunicorn.conf.py settings (sync
-workers, 2 x cores + 1 unless PORTAL_WORKERS says otherwise; access log off for
+workers, cores + 1 unless PORTAL_WORKERS says otherwise; access log off for
 both; rate limits and kept pages in Redis, as several processes need, unless
 --no-redis): the portal (wsgi:app) and the smallest Flask page
 (tests.benchmarks.pages:hello_app()). wrk (Debian's `wrk`) then loads each for
@@ -126,7 +126,7 @@ def main() -> None:
             raise SystemExit(f"No Redis at {redis_url}; or --no-redis") from None
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    workers = int(os.environ.get("PORTAL_WORKERS") or 2 * os.cpu_count() + 1)
+    workers = int(os.environ.get("PORTAL_WORKERS") or os.cpu_count() + 1)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
