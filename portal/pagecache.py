@@ -50,7 +50,7 @@ from portal.extensions import cache, db
 from portal.forms import sign_started
 from portal.i18n import LANG_COOKIE, lang
 from portal.models import PageVersion
-from portal.services.transactions import WRITTEN, add_to
+from portal.services.transactions import WRITTEN, add_to, note_written
 from portal.views.pages import ELDER_COOKIE
 
 # Tables whose rows kept pages show (public pages, and the dashboard's themes).
@@ -74,7 +74,6 @@ PUBLIC_TABLES = frozenset(
 SHARDS = 8
 # Staff pages also hold figures counted from "now" (replies awaiting an answer).
 STAFF_PAGE_SECONDS = 300
-CHANGED = "public_pages_changed"
 VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 # Kept pages this process used lately (see _near), per app: how many, and for
 # how long at most, well inside any page's own lifetime in the shared cache.
@@ -124,36 +123,29 @@ def bump(session_: Session) -> None:
     )
 
 
-def _public(obj) -> bool:
-    return getattr(obj, "__tablename__", None) in PUBLIC_TABLES
-
-
 def _watch_flush(session_: Session, _context, _instances) -> None:
-    touched = session_.new | session_.dirty | session_.deleted
-    if any(_public(obj) for obj in touched):
-        session_.info[CHANGED] = True
+    for obj in session_.new | session_.dirty | session_.deleted:
+        if table := getattr(obj, "__tablename__", None):
+            note_written(session_, table)
 
 
 def _watch_statement(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in PUBLIC_TABLES:
-            state.session.info[CHANGED] = True
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table and (state.is_insert or state.is_update or state.is_delete):
+        note_written(state.session, table)
 
 
 def _before_commit(session_: Session) -> None:
     # Flush first: what is still pending only reaches the hooks above then.
     session_.flush()
-    written = session_.info.pop(WRITTEN, set())
-    if session_.info.pop(CHANGED, False) or not written.isdisjoint(PUBLIC_TABLES):
+    if not session_.info.pop(WRITTEN, set()).isdisjoint(PUBLIC_TABLES):
         bump(session_)
-        session_.info.pop(WRITTEN, None)
+        session_.info.pop(WRITTEN, None)  # bump() notes page_version
 
 
 def _forget(session_: Session, transaction) -> None:
     # After a commit (already counted), a rollback or a close without either.
     if transaction.parent is None:
-        session_.info.pop(CHANGED, None)
         session_.info.pop(WRITTEN, None)
 
 

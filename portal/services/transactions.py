@@ -105,19 +105,30 @@ def write(session: Session, statement, params: dict | list[dict]) -> CursorResul
     table is noted in session.info[WRITTEN] for whoever watches what a
     transaction changed (portal.pagecache).
     """
-    session.info.setdefault(WRITTEN, set()).add(statement.table.name)
+    note_written(session, statement.table.name)
     return session.connection().execute(statement, params)
 
 
-def insert_ignoring_duplicates(session: Session, model, index_elements: list[str]):
-    """INSERT ... ON CONFLICT DO NOTHING for the session's database (built once)."""
+def note_written(session: Session, table: str) -> None:
+    """Note that the session's transaction writes to this table."""
+    session.info.setdefault(WRITTEN, set()).add(table)
+
+
+def insert_ignoring_duplicates(
+    session: Session, model, index_elements: list[str], returning: str | None = None
+):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database, handing back
+    the `returning` column of a row it inserted (built once per shape)."""
     dialect = session.get_bind().dialect.name
-    return _ignoring(dialect, model, tuple(index_elements))
+    return _ignoring(dialect, model, tuple(index_elements), returning)
 
 
 @lru_cache(maxsize=64)
-def _ignoring(dialect: str, model, key: tuple[str, ...]):
-    return _dialect(dialect).insert(model).on_conflict_do_nothing(index_elements=key)
+def _ignoring(dialect: str, model, key: tuple[str, ...], returning: str | None):
+    statement = (
+        _dialect(dialect).insert(model).on_conflict_do_nothing(index_elements=key)
+    )
+    return statement.returning(getattr(model, returning)) if returning else statement
 
 
 def _dialect(name: str):
