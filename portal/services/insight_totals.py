@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import (
     String,
@@ -124,10 +123,8 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
     added = (
         write(
             session,
-            _joining(
-                insert_ignoring_duplicates(
-                    session, Participant, ["scope", "resident_key"]
-                )
+            insert_ignoring_duplicates(
+                session, Participant, ["scope", "resident_key"], returning="scope"
             ),
             [{"scope": scope, "resident_key": resident_key} for scope in scopes],
         )
@@ -146,12 +143,6 @@ def join(session: Session, commitment: Commitment, resident_key: str) -> None:
             ],
             ["scope", "shard"],
         )
-
-
-@lru_cache(maxsize=4)
-def _joining(ignoring):
-    """join()'s insert, built once: a statement built per call compiles per call."""
-    return ignoring.returning(Participant.scope)
 
 
 def participants(session: Session) -> dict[str, int]:

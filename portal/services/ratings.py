@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -54,7 +53,7 @@ def rate(
         now = utcnow()
         new_id = write(
             session,
-            _first_rating(insert_ignoring_duplicates(session, Rating, RATING_KEY)),
+            insert_ignoring_duplicates(session, Rating, RATING_KEY, returning="id"),
             {
                 "commitment_id": commitment.id,
                 "resident_key": resident_key,
@@ -104,12 +103,6 @@ def rate(
         return RatingOutcome(previous, score)
 
     return in_transaction(session, work)
-
-
-@lru_cache(maxsize=4)
-def _first_rating(ignoring):
-    """The rating insert, handing back the new row's id (built once)."""
-    return ignoring.returning(Rating.id)
 
 
 def _adjust_summary(
