@@ -44,11 +44,36 @@ PERSONAL_HEADERS = (
 ENTRIES = 64
 
 
+class Recent:
+    """Up to `size` values of this process, each for `seconds` at most; the least
+    recently used goes first. Safe across threads (gthread workers)."""
+
+    def __init__(self, size: int, seconds: float) -> None:
+        self.size, self.seconds = size, seconds
+        self.values: OrderedDict[object, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        """The value kept under key, or None when absent or too old."""
+        with self.lock:
+            found = self.values.get(key)
+            if found is None or found[0] <= time.monotonic():
+                return None
+            self.values.move_to_end(key)
+            return found[1]
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.values[key] = (time.monotonic() + self.seconds, value)
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+
 class Entry(NamedTuple):
     """A finished response and the page version it was rendered at."""
 
     version: int
-    until: float  # time.monotonic() after which it is not used
     status: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
@@ -72,19 +97,14 @@ class FrontCache:
         self.cookies = cookies
         # As long as the shared cache keeps a page (CACHE_DEFAULT_TIMEOUT; 0
         # is "no limit" there too).
-        self.seconds = seconds or math.inf
-        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self.lock = threading.Lock()
+        self.entries = Recent(ENTRIES, seconds or math.inf)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)  # least recently used goes first
-        if entry is None or entry.until <= time.monotonic():
+        entry = self.entries.get(key)
+        if entry is None:
             # Nothing kept: the app reads the version if its page needs it.
             return self._through_app(key, environ, start_response)
         try:
@@ -138,13 +158,8 @@ class FrontCache:
         if seen.get("status", "").startswith("200") and not any(
             name.lower() == "set-cookie" for name, _ in headers
         ):
-            until = time.monotonic() + self.seconds
-            entry = Entry(version, until, seen["status"], tuple(headers), body)
-            with self.lock:
-                self.entries[key] = entry
-                self.entries.move_to_end(key)
-                while len(self.entries) > ENTRIES:
-                    self.entries.popitem(last=False)
+            entry = Entry(version, seen["status"], tuple(headers), body)
+            self.entries.put(key, entry)
         return [body]
 
 

@@ -23,11 +23,7 @@ import hashlib
 import random
 import re
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from flask import (
     Flask,
@@ -75,19 +71,11 @@ SHARDS = 8
 # Staff pages also hold figures counted from "now" (replies awaiting an answer).
 STAFF_PAGE_SECONDS = 300
 VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
-# Kept pages this process used lately (see _near), per app: how many, and for
+# Kept pages this process used lately (see _get), per app: how many, and for
 # how long at most, well inside any page's own lifetime in the shared cache.
 NEARBY = "portal_nearby_pages"
 NEARBY_PAGES = 128
 NEARBY_SECONDS = 30
-
-
-@dataclass
-class Nearby:
-    """An app's kept pages held in this process: key -> (until, page)."""
-
-    pages: OrderedDict[str, tuple[float, object]] = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def data_version() -> int:
@@ -168,37 +156,26 @@ def _key(*extra: object, version: int | None = None) -> str:
 
 def _get(key: str):
     nearby = current_app.extensions[NEARBY]
-    with nearby.lock:
-        found = nearby.pages.get(key)
-        if found is not None and found[0] > time.monotonic():
-            nearby.pages.move_to_end(key)
-            return found[1]
+    value = nearby.get(key)
+    if value is not None:
+        return value
     try:
         value = cache.get(f"page:{key}")
     except RedisError:
         return None
     if value is not None:
-        _near(key, value)
+        # Its key names the page version, so the copy held in this process is
+        # as current as the shared one, without the round trip.
+        nearby.put(key, value)
     return value
 
 
 def _keep(key: str, value, timeout: int | None = None) -> None:
-    _near(key, value)
+    current_app.extensions[NEARBY].put(key, value)
     try:
         cache.set(f"page:{key}", value, timeout=timeout)
     except RedisError:
         current_app.logger.warning("page cache unavailable: not kept")
-
-
-def _near(key: str, value) -> None:
-    """Hold a kept page in this process too: its key names the page version, so
-    the copy is as current as the shared one, without the round trip."""
-    nearby = current_app.extensions[NEARBY]
-    with nearby.lock:
-        nearby.pages[key] = (time.monotonic() + NEARBY_SECONDS, value)
-        nearby.pages.move_to_end(key)
-        while len(nearby.pages) > NEARBY_PAGES:
-            nearby.pages.popitem(last=False)
 
 
 def cached_page(render: Callable[[], tuple[str, int]]):
@@ -315,7 +292,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
     app.config.setdefault("CACHE_KEY_PREFIX", "portal:")
     cache.init_app(app)
-    app.extensions[NEARBY] = Nearby()
+    app.extensions[NEARBY] = frontcache.Recent(NEARBY_PAGES, NEARBY_SECONDS)
     frontcache.install(
         app,
         lambda: _version_of(app),
