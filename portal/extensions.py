@@ -2,12 +2,11 @@
 
 from flask_babel import Babel
 from flask_caching import Cache
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Database
-from portal.limits import per_network, reads_are_free
+from portal.limits import PortalLimiter, per_network
 
 babel = Babel()
 # Rendered public pages (portal.pagecache): Redis when configured.
@@ -16,5 +15,4 @@ csrf = CSRFProtect()
 db = Database()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (memory, or Redis when configured).
-limiter = Limiter(key_func=per_network)
-limiter.request_filter(reads_are_free)
+limiter = PortalLimiter(key_func=per_network)
