@@ -77,7 +77,32 @@ def make_reads_engine(url: str, engine: Engine) -> Engine:
 
 def read_once(engine: Engine, sql: str):
     """The single value of a plain SQL read, tried again on a fresh connection
-    when the first was found dead (after a database restart)."""
+    when the first was found dead (after a database restart).
+
+    The read goes straight to the driver's cursor on a pooled connection: for
+    a statement without parameters, SQLAlchemy's execution machinery cost
+    several times the query. Any driver error hands the read to
+    _read_through_engine, which reconnects or raises SQLAlchemy's error.
+    """
+    failed = engine.dialect.loaded_dbapi.Error
+    try:
+        fairy = engine.raw_connection()
+    except failed:  # no connection to be had: raised as SQLAlchemy's error
+        return _read_through_engine(engine, sql)
+    try:
+        cursor = fairy.cursor()
+        cursor.execute(sql)
+        (value,) = cursor.fetchone()
+        cursor.close()
+        return value
+    except failed:
+        fairy.invalidate()
+        return _read_through_engine(engine, sql)
+    finally:
+        fairy.close()
+
+
+def _read_through_engine(engine: Engine, sql: str):
     for attempt in range(2):
         try:
             with engine.connect() as connection:
