@@ -141,9 +141,17 @@ def cacheable() -> bool:
     """Whether this response may come from, and go to, the shared page cache."""
     return (
         request.method in ("GET", "HEAD")
-        and not current_user.is_authenticated
         and not session.get("_flashes")
+        and not _signed_in()
     )
+
+
+def _signed_in() -> bool:
+    # Flask-Login keeps a signed-in user's id under "_user_id" in the session
+    # (the portal issues no remember-me cookie). Without it nobody can be
+    # signed in, and asking current_user would hash the visitor's address and
+    # browser for Flask-Login's session protection on every page view.
+    return "_user_id" in session and current_user.is_authenticated
 
 
 def _key(*extra: object, version: int | None = None) -> str:
