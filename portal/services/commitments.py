@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Area, Commitment, ProgressUpdate, Report, Status, Topic
@@ -113,6 +115,34 @@ def get_commitment_or_404(
     if commitment is None:
         abort(404)
     return commitment
+
+
+class FeedbackTarget(NamedTuple):
+    """What a rating post needs of its commitment: no page is drawn from it."""
+
+    id: int
+    code: str
+    area_id: int
+    retired_at: datetime | None
+
+
+# Built once: building and caching the select cost more than running it.
+_FEEDBACK_TARGET = (
+    select(Commitment.id, Commitment.code, Commitment.area_id, Commitment.retired_at)
+    .join(Report, Report.id == Commitment.report_id)
+    .where(Report.is_current, Commitment.code == bindparam("code"))
+)
+
+
+def feedback_target_or_404(session: Session, code: str) -> FeedbackTarget:
+    """The current report's commitment with this code as a FeedbackTarget, or a
+    404 (retired ones too, as get_commitment_or_404 finds them)."""
+    row = None
+    if CODE.fullmatch(code):
+        row = session.connection().execute(_FEEDBACK_TARGET, {"code": code}).first()
+    if row is None:
+        abort(404)
+    return FeedbackTarget(*row)
 
 
 def _filtered(report_id: int, filters: Filters) -> Select:

@@ -33,6 +33,7 @@ from portal.models import (
     Rating,
     RatingChange,
 )
+from portal.services.commitments import FeedbackTarget
 from portal.services.transactions import (
     add_to,
     insert_ignoring_duplicates,
@@ -109,7 +110,9 @@ def commitment_scope(commitment_id: int) -> str:
     return f"commitment:{commitment_id}"
 
 
-def join(session: Session, commitment: Commitment, resident_key: str) -> None:
+def join(
+    session: Session, commitment: Commitment | FeedbackTarget, resident_key: str
+) -> None:
     """Count a resident once in the district, the area and the commitment they
     rated or wrote on."""
     scopes = (

@@ -11,6 +11,7 @@ from portal.db import utcnow
 from portal.models import Commitment, Rating, RatingChange, RatingSummary
 from portal.models.feedback import SCORES
 from portal.services import insight_totals
+from portal.services.commitments import FeedbackTarget
 from portal.services.retired import refuse_if_retired
 from portal.services.transactions import (
     add_to,
@@ -34,7 +35,7 @@ class RatingOutcome:
 
 def rate(
     session: Session,
-    commitment: Commitment,
+    commitment: Commitment | FeedbackTarget,
     resident_key: str,
     score: int,
     *,

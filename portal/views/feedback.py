@@ -23,7 +23,10 @@ from portal.limits import per_network, per_resident, setting
 from portal.models import Comment, CommentStatus, FlagReason, Reply, VerdictReason
 from portal.residents import network_key, resident_key
 from portal.services import comments, ratings, replies
-from portal.services.commitments import get_commitment_or_404
+from portal.services.commitments import (
+    feedback_target_or_404,
+    get_commitment_or_404,
+)
 from portal.views.cards import render_commitment
 
 bp = Blueprint("feedback", __name__)
@@ -63,15 +66,15 @@ def _back_to(code: str, anchor: str, **args):
 def rate(code: str):
     """Record or change this resident's rating of a commitment."""
     session = db.session
-    commitment = get_commitment_or_404(session, code, to_show=False)
-    if commitment.retired_at is not None:
-        return _refuse_retired(commitment)
+    target = feedback_target_or_404(session, code)
+    if target.retired_at is not None:
+        return _refuse_retired(get_commitment_or_404(session, code))
     form = RatingForm(scope=code)
     if not form.validate():
-        return _send_back(commitment, form)
+        return _send_back(get_commitment_or_404(session, code), form)
     outcome = ratings.rate(
         session,
-        commitment,
+        target,
         resident_key(create=True),
         int(form.score.data),
         quarantined=form.looks_automated(current_app.config["RATING_MIN_SECONDS"]),
