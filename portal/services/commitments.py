@@ -60,9 +60,13 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
+# Built once: it runs on most requests.
+CURRENT_REPORT = select(Report).where(Report.is_current)
+
+
 def current_report(session: Session) -> Report | None:
     """The report shown by default: the one marked current."""
-    return session.scalar(select(Report).where(Report.is_current))
+    return session.scalar(CURRENT_REPORT)
 
 
 def current_report_or_404(session: Session) -> Report:
