@@ -46,9 +46,11 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, login_manager
     from portal.i18n import select_locale
     from portal.residents import register_residents
+    from portal.session_cookie import SessionCookie
     from portal.views.imports import allow_upload_size
     from portal.views.staff import load_staff_member
 
+    app.session_interface = SessionCookie()
     db.init_app(app)
     # Before the CSRF check reads the form: report uploads may be larger.
     app.before_request(allow_upload_size)
