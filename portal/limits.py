@@ -1,4 +1,4 @@
-"""Who a rate limit counts: the resident (cookie) and the network (hashed address)."""
+"""Rate limits: who a limit counts (the resident, the network) and the limiter."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ given; a PostgreSQL database named there is emptied first), loads the shipped
 report and the demonstration data, computes the themes (on PostgreSQL then
 runs VACUUM ANALYZE and CHECKPOINT, as autovacuum would have on a live site),
 signs an official in, then times each page through Flask's test client after a
-warm-up. Figures are
-wall-clock milliseconds per request: p50, p95, and p50 as a multiple of the
-baseline's p50 (the machine is shared, so the ratio is the steadier figure).
+warm-up. Figures are wall-clock milliseconds per request: p50, p95, and p50 as
+a multiple of the baseline's p50 (the machine is shared, so the ratio is the
+steadier figure).
 Each page is timed twice: kept (nothing changed since the last view, so it
 comes from the page cache) and rendered (the page version is bumped before each
 request, as any rating or published comment does, so it is built anew).
