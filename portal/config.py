@@ -43,6 +43,10 @@ class Config:
     COMMENT_MIN_SECONDS = 3
     RATING_MIN_SECONDS = 1
 
+    # On PostgreSQL each process listens for page-version changes
+    # (portal.version_feed) instead of asking on every page view.
+    PAGE_VERSION_FEED = True
+
     # Abuse limits (Flask-Limiter). Memory by default; PORTAL_REDIS_URL makes
     # several app processes share the counts.
     REDIS_URL = None

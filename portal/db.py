@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from portal import version_feed
+
 # Stable constraint names, so migrations mean the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -130,7 +132,11 @@ class Database:
         return current_app.extensions["portal_db"].kw["bind"]
 
     def dispose(self) -> None:
-        """Close every pooled connection of the current application's engines."""
+        """Close every pooled connection of the current application's engines,
+        and the page-version listener's (portal.version_feed)."""
+        feed = current_app.extensions.get(version_feed.EXTENSION)
+        if feed is not None:
+            feed.stop()
         self.engine.dispose()
         current_app.extensions["portal_db_reads"].dispose()
 

@@ -29,6 +29,7 @@ from flask import (
     Flask,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     make_response,
     request,
@@ -47,6 +48,7 @@ from portal.forms import sign_started
 from portal.i18n import LANG_COOKIE, lang
 from portal.models import PageVersion
 from portal.services.transactions import WRITTEN, add_to, note_written
+from portal.version_feed import EXTENSION, VersionFeed
 from portal.views.pages import ELDER_COOKIE
 
 # Tables whose rows kept pages show (public pages, and the dashboard's themes).
@@ -74,6 +76,8 @@ VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 # Kept pages this process used lately (see _get), per app: how many, and for
 # how long at most, well inside any page's own lifetime in the shared cache.
 NEARBY = "portal_nearby_pages"
+# session.info key: the feed told of a bump this transaction is committing.
+BUMPING = "bumping_page_version"
 NEARBY_PAGES = 128
 NEARBY_SECONDS = 30
 
@@ -96,6 +100,9 @@ def data_version() -> int:
 
 
 def _version_of(app: Flask) -> int:
+    feed = app.extensions.get(EXTENSION)
+    if feed is not None and (version := feed.current()) is not None:
+        return version
     # Plain SQL on the reads engine, not the ORM: it runs on every page view.
     return read_once(db.reads_engine_for(app), VERSION_SQL)
 
@@ -129,6 +136,8 @@ def _before_commit(session_: Session) -> None:
     if not session_.info.pop(WRITTEN, set()).isdisjoint(PUBLIC_TABLES):
         bump(session_)
         session_.info.pop(WRITTEN, None)  # bump() notes page_version
+        if has_app_context() and (feed := current_app.extensions.get(EXTENSION)):
+            feed.writing()
 
 
 def _forget(session_: Session, transaction) -> None:
@@ -301,6 +310,9 @@ def register(app: Flask) -> None:
     app.config.setdefault("CACHE_KEY_PREFIX", "portal:")
     cache.init_app(app)
     app.extensions[NEARBY] = frontcache.Recent(NEARBY_PAGES, NEARBY_SECONDS)
+    url = app.config["DATABASE_URL"]
+    if app.config["PAGE_VERSION_FEED"] and url.startswith("postgresql"):
+        app.extensions[EXTENSION] = VersionFeed(url, VERSION_SQL)
     frontcache.install(
         app,
         lambda: _version_of(app),

@@ -68,6 +68,9 @@ TEST_SETTINGS = {
     # Forms may be sent at once in tests; the bot-trap tests set these back.
     "COMMENT_MIN_SECONDS": 0,
     "RATING_MIN_SECONDS": 0,
+    # Each app would start a listening thread; tests/test_version_feed.py
+    # turns it on.
+    "PAGE_VERSION_FEED": False,
 }
 
 
