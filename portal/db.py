@@ -83,14 +83,16 @@ def read_once(engine: Engine, sql: str):
 
     The read goes straight to the driver's cursor on a pooled connection: for
     a statement without parameters, SQLAlchemy's execution machinery cost
-    several times the query. Any driver error hands the read to
-    _read_through_engine, which reconnects or raises SQLAlchemy's error.
+    several times the query. A driver error on the query hands the read to
+    _read_through_engine, which reconnects once or raises SQLAlchemy's error;
+    a failed connect is raised as SQLAlchemy's error at once, without a
+    second wait of connect_timeout.
     """
     failed = engine.dialect.loaded_dbapi.Error
     try:
         fairy = engine.raw_connection()
-    except failed:  # no connection to be had: raised as SQLAlchemy's error
-        return _read_through_engine(engine, sql)
+    except failed as error:  # no connection to be had: SQLAlchemy's error, at once
+        raise DBAPIError.instance(sql, None, error, failed) from error
     try:
         cursor = fairy.cursor()
         cursor.execute(sql)

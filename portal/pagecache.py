@@ -76,7 +76,8 @@ VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 # Kept pages this process used lately (see _get), per app: how many, and for
 # how long at most, well inside any page's own lifetime in the shared cache.
 NEARBY = "portal_nearby_pages"
-# session.info key: the feed told of a bump this transaction is committing.
+# session.info key: the feed (and reads engine) told of a bump this
+# transaction is committing.
 BUMPING = "bumping_page_version"
 NEARBY_PAGES = 128
 NEARBY_SECONDS = 30
@@ -138,12 +139,21 @@ def _before_commit(session_: Session) -> None:
         session_.info.pop(WRITTEN, None)  # bump() notes page_version
         if has_app_context() and (feed := current_app.extensions.get(EXTENSION)):
             feed.writing()
+            session_.info[BUMPING] = (feed, db.reads_engine_for(current_app))
+
+
+def _after_commit(session_: Session) -> None:
+    bumping = session_.info.pop(BUMPING, None)
+    if bumping is not None:
+        feed, engine = bumping
+        feed.written(lambda: read_once(engine, VERSION_SQL))
 
 
 def _forget(session_: Session, transaction) -> None:
     # After a commit (already counted), a rollback or a close without either.
     if transaction.parent is None:
         session_.info.pop(WRITTEN, None)
+        session_.info.pop(BUMPING, None)
 
 
 def cacheable() -> bool:
@@ -322,4 +332,5 @@ def register(app: Flask) -> None:
         event.listen(Session, "before_flush", _watch_flush)
         event.listen(Session, "do_orm_execute", _watch_statement)
         event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_transaction_end", _forget)

@@ -5,9 +5,10 @@ A trigger on page_version (migration 20261127_f3a1c2d4e5b6) notifies the
 channel at the commit of every transaction that bumped the version. Each app
 process keeps one listening connection on a daemon thread, which reads the
 version again after every notification. Until the listener has read the
-version after this process's own last bump, or while it is not connected,
-current() says None and the caller reads the version itself: a page is never
-kept under a version older than what this process has written. Another
+version after this process's own last bump (written() reads it back right
+after the commit), or while it is not connected, current() says None and the
+caller reads the version itself: a page is never kept under a version older
+than what this process has written. Another
 process's change is seen as soon as its notification arrives (a millisecond
 or so on one server).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -59,10 +61,28 @@ class VersionFeed:
             return self._version
 
     def writing(self) -> None:
-        """This process is about to commit a new version: until the listener
-        has read it back, current() says None."""
+        """This process is about to commit a new version: until it is read
+        back after the commit, current() says None."""
         with self._lock:
             self._written += 1
+
+    def written(self, read: Callable[[], int]) -> None:
+        """This process committed a new version: read it back now, so that its
+        next page shows the change without waiting for the notification (a
+        read the listener began before the commit cannot vouch for it)."""
+        with self._lock:
+            self._written += 1
+            began = self._written
+        try:
+            version = read()
+        except Exception:  # noqa: BLE001 - stays unvouched until the listener reads
+            log.warning("page version not read back after a commit", exc_info=True)
+            return
+        with self._lock:
+            if self._read_after == began:  # the listener read meanwhile too
+                version = max(version, self._version or 0)
+            if self._written == began:
+                self._version, self._read_after = version, began
 
     def stop(self) -> None:
         """Stop listening and close the connection (tests, shutdown)."""

@@ -4,6 +4,7 @@ change it made itself."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy import create_engine, select, text
 from portal import pagecache
 from portal.extensions import db
 from portal.models import Commitment
+from portal.pagecache import VERSION_SQL
 from portal.services import ratings
-from portal.version_feed import EXTENSION
+from portal.version_feed import EXTENSION, VersionFeed
 
 PAGE = "/?q=3.5.8&lang=en"
 
@@ -100,3 +102,29 @@ def test_pages_stay_right_while_the_listener_is_cut_off_and_it_comes_back(
     _until(lambda: feed.current() is not None)
     _rate(make_app(), 5)
     _until(lambda: "Rated 4.0 out of 5 by 2 residents" in _page(listening))
+
+
+class _Listening:
+    """Stands for the listener's connection: answers the version it is given."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+
+    def execute(self, _sql):
+        return self
+
+    def fetchone(self):
+        return (self.version,)
+
+
+def test_a_read_begun_before_this_processs_commit_does_not_vouch_for_it():
+    """The listener reads the old version between our bump and our commit."""
+    feed = VersionFeed("postgresql+psycopg://nowhere/none", VERSION_SQL)
+    feed._pid = os.getpid()  # as if listening; no thread, no connection
+    feed._read(_Listening(1))
+    assert feed.current() == 1
+    feed.writing()  # before_commit
+    assert feed.current() is None
+    feed._read(_Listening(1))  # another process's notification, read too early
+    feed.written(lambda: 2)  # after_commit: read back
+    assert feed.current() == 2
