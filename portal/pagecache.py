@@ -76,8 +76,7 @@ VERSION_SQL = "SELECT coalesce(sum(n), 0) FROM page_version"
 # Kept pages this process used lately (see _get), per app: how many, and for
 # how long at most, well inside any page's own lifetime in the shared cache.
 NEARBY = "portal_nearby_pages"
-# session.info key: the feed (and reads engine) told of a bump this
-# transaction is committing.
+# session.info key: the version feed told of a bump this transaction commits.
 BUMPING = "bumping_page_version"
 NEARBY_PAGES = 128
 NEARBY_SECONDS = 30
@@ -139,14 +138,12 @@ def _before_commit(session_: Session) -> None:
         session_.info.pop(WRITTEN, None)  # bump() notes page_version
         if has_app_context() and (feed := current_app.extensions.get(EXTENSION)):
             feed.writing()
-            session_.info[BUMPING] = (feed, db.reads_engine_for(current_app))
+            session_.info[BUMPING] = feed
 
 
 def _after_commit(session_: Session) -> None:
-    bumping = session_.info.pop(BUMPING, None)
-    if bumping is not None:
-        feed, engine = bumping
-        feed.written(lambda: read_once(engine, VERSION_SQL))
+    if (feed := session_.info.pop(BUMPING, None)) is not None:
+        feed.written()
 
 
 def _forget(session_: Session, transaction) -> None:
@@ -322,7 +319,9 @@ def register(app: Flask) -> None:
     app.extensions[NEARBY] = frontcache.Recent(NEARBY_PAGES, NEARBY_SECONDS)
     url = app.config["DATABASE_URL"]
     if app.config["PAGE_VERSION_FEED"] and url.startswith("postgresql"):
-        app.extensions[EXTENSION] = VersionFeed(url, VERSION_SQL)
+        app.extensions[EXTENSION] = VersionFeed(
+            url, VERSION_SQL, lambda: read_once(db.reads_engine_for(app), VERSION_SQL)
+        )
     frontcache.install(
         app,
         lambda: _version_of(app),

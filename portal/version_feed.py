@@ -8,9 +8,8 @@ version again after every notification. Until the listener has read the
 version after this process's own last bump (written() reads it back right
 after the commit), or while it is not connected, current() says None and the
 caller reads the version itself: a page is never kept under a version older
-than what this process has written. Another
-process's change is seen as soon as its notification arrives (a millisecond
-or so on one server).
+than what this process has written. Another process's change is seen as soon
+as its notification arrives (a millisecond or so on one server).
 """
 
 from __future__ import annotations
@@ -37,10 +36,14 @@ log = logging.getLogger(__name__)
 class VersionFeed:
     """The page version as PostgreSQL announces it, for one process."""
 
-    def __init__(self, database_url: str, version_sql: str) -> None:
+    def __init__(
+        self, database_url: str, version_sql: str, read: Callable[[], int]
+    ) -> None:
+        """read() asks for the version on a connection of the app's own."""
         url = make_url(database_url).set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
         self._sql = version_sql
+        self._read_directly = read
         self._lock = threading.Lock()
         self._version: int | None = None
         self._written = 0  # this process's bumps, counted before their commit
@@ -48,7 +51,6 @@ class VersionFeed:
         self._pid: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._connection: psycopg.Connection | None = None
 
     def current(self) -> int | None:
         """The version, or None when the caller must read it itself."""
@@ -66,7 +68,7 @@ class VersionFeed:
         with self._lock:
             self._written += 1
 
-    def written(self, read: Callable[[], int]) -> None:
+    def written(self) -> None:
         """This process committed a new version: read it back now, so that its
         next page shows the change without waiting for the notification (a
         read the listener began before the commit cannot vouch for it)."""
@@ -74,7 +76,7 @@ class VersionFeed:
             self._written += 1
             began = self._written
         try:
-            version = read()
+            version = self._read_directly()
         except Exception:  # noqa: BLE001 - stays unvouched until the listener reads
             log.warning("page version not read back after a commit", exc_info=True)
             return
@@ -87,16 +89,16 @@ class VersionFeed:
     def stop(self) -> None:
         """Stop listening and close the connection (tests, shutdown)."""
         self._stop.set()
-        connection = self._connection
-        if connection is not None:
-            try:
-                # Wakes the listener's wait at once.
-                with psycopg.connect(self._conninfo, autocommit=True) as other:
-                    other.execute("SELECT pg_notify(%s, 'stop')", (CHANNEL,))
-            except psycopg.Error:
-                pass
-        if self._thread is not None and self._pid == os.getpid():
-            self._thread.join(timeout=RETRY_SECONDS + QUIET_SECONDS)
+        thread = self._thread
+        if thread is None or self._pid != os.getpid() or not thread.is_alive():
+            return
+        try:
+            # Wakes the listener's wait at once.
+            with psycopg.connect(self._conninfo, autocommit=True) as other:
+                other.execute("SELECT pg_notify(%s, 'stop')", (CHANNEL,))
+        except psycopg.Error:
+            pass
+        thread.join(timeout=RETRY_SECONDS + QUIET_SECONDS)
 
     def _start(self) -> None:
         with self._lock:
@@ -113,7 +115,6 @@ class VersionFeed:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as connection:
-                    self._connection = connection
                     connection.execute(f"LISTEN {CHANNEL}")
                     while not self._stop.is_set():
                         self._read(connection)
@@ -124,7 +125,6 @@ class VersionFeed:
             except psycopg.Error as error:
                 log.warning("page version feed lost its connection: %s", error)
             finally:
-                self._connection = None
                 with self._lock:
                     self._version, self._read_after = None, -1
             self._stop.wait(RETRY_SECONDS)

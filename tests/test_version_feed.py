@@ -119,12 +119,12 @@ class _Listening:
 
 def test_a_read_begun_before_this_processs_commit_does_not_vouch_for_it():
     """The listener reads the old version between our bump and our commit."""
-    feed = VersionFeed("postgresql+psycopg://nowhere/none", VERSION_SQL)
+    feed = VersionFeed("postgresql+psycopg://nowhere/none", VERSION_SQL, lambda: 2)
     feed._pid = os.getpid()  # as if listening; no thread, no connection
     feed._read(_Listening(1))
     assert feed.current() == 1
     feed.writing()  # before_commit
     assert feed.current() is None
     feed._read(_Listening(1))  # another process's notification, read too early
-    feed.written(lambda: 2)  # after_commit: read back
+    feed.written()  # after_commit: read back (2)
     assert feed.current() == 2
