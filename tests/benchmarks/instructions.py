@@ -47,7 +47,7 @@ from portal.extensions import db
 from portal.residents import _serializer
 from tests.benchmarks.load import GENEROUS, LIMITS
 from tests.benchmarks.pages import PASSWORD, build, hello_app, release
-from tests.forms import hidden_fields
+from tests.forms import hidden_fields, send
 
 CASES = ("hello world", "card list", "commitment page", "dashboard", "rating post")
 COMMITMENT = "3.5.8"
@@ -62,13 +62,14 @@ def _environs(case: str, app, count: int) -> list[dict]:
         return [EnvironBuilder(path=f"/c/{COMMITMENT}").get_environ()]
     client = app.test_client()
     if case == "dashboard":
-        page = client.get("/staff/sign-in").get_data(as_text=True)
-        fields = {"username": "bench", "password": PASSWORD}
-        answer = client.post(
-            "/staff/sign-in", data={**hidden_fields(page, "/staff/sign-in"), **fields}
+        signed_in = send(
+            client,
+            "/staff/sign-in",
+            "/staff/sign-in",
+            {"username": "bench", "password": PASSWORD},
         )
-        assert answer.status_code == 303, answer.status_code
-        cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+        assert signed_in.status_code == 303, signed_in.status_code
+        cookie = f"session={client.get_cookie('session').value}"
         return [
             EnvironBuilder(path="/dashboard/", headers={"Cookie": cookie}).get_environ()
         ]
