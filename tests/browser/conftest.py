@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,28 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed browser test, add what the live servers' threads were doing
+    and their connection pools: a page that never loads leaves no other trace
+    (the server logs a request only once it is answered)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    stacks = [
+        f"--- thread {names.get(ident, ident)}\n" + "".join(traceback.format_stack(f))
+        for ident, f in sys._current_frames().items()
+    ]
+    for name in ("live_app", "demo_app"):
+        app = item.funcargs.get(name)
+        if app is not None:
+            pool = app.extensions["portal_db"].kw["bind"].pool.status()
+            stacks.insert(0, f"{name} pool: {pool}\n")
+    report.sections.append(("live server threads", "\n".join(stacks)))
 
 
 def _require(condition: bool, why: str) -> None:
