@@ -123,8 +123,10 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["portal_db"] = sessionmaker(engine, expire_on_commit=False)
-        app.extensions["portal_db_reads"] = make_reads_engine(
-            app.config["DATABASE_URL"], engine
+        reads = make_reads_engine(app.config["DATABASE_URL"], engine)
+        app.extensions["portal_db_reads"] = reads
+        app.extensions["portal_db_lookups"] = (
+            None if reads is engine else sessionmaker(reads, expire_on_commit=False)
         )
         app.teardown_appcontext(self._close_session)
 
@@ -154,6 +156,24 @@ class Database:
             g.db_session = current_app.extensions["portal_db"]()
         return g.db_session
 
+    @property
+    def lookups(self) -> Session:
+        """A session for single-statement reads outside the request's transaction.
+
+        On PostgreSQL it reads through the reads engine (make_reads_engine): one
+        round trip a lookup, and a request that only looks things up never
+        takes a connection from the main pool (its ping, BEGIN and ROLLBACK
+        are saved). On SQLite, which has no round trips, it is the request's
+        session. Objects from it are merged into the request's session before
+        anything is written with them.
+        """
+        maker = current_app.extensions["portal_db_lookups"]
+        if maker is None:
+            return self.session
+        if "db_lookups" not in g:
+            g.db_lookups = maker()
+        return g.db_lookups
+
     @staticmethod
     def open_session() -> Session | None:
         """The current application context's session if one was opened."""
@@ -161,6 +181,7 @@ class Database:
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for name in ("db_session", "db_lookups"):
+            session = g.pop(name, None)
+            if session is not None:
+                session.close()

@@ -91,10 +91,16 @@ def data_version() -> int:
     if version is not None:
         return version
     session_ = db.open_session()
-    if session_ is not None and session_.in_transaction():
+    if (
+        session_ is not None
+        and session_.in_transaction()
+        and session_.get_bind().dialect.name == "sqlite"
+    ):
         # In the snapshot this request reads from (SQLite keeps the one its
         # read transaction began with, here often the staff sign-in check): a
         # newer version would label a page rendered from older rows.
+        # PostgreSQL (read committed) takes a new snapshot for every statement,
+        # so a version read now is never newer than the rows read after it.
         return session_.connection().exec_driver_sql(VERSION_SQL).scalar_one()
     return _version_of(current_app)
 

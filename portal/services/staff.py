@@ -186,11 +186,20 @@ def unlock(session: Session, username: str, actor: StaffUser | None = None) -> b
     return True
 
 
-def load_session(session: Session, token: str) -> StaffUser | None:
-    """The staff member of a live session; expired sessions are ended here."""
-    row = session.scalar(SESSION_WITH_USER, {"token_hash": _token_hash(token)})
-    if row is None:
+def load_session(
+    session: Session, token: str, lookups: Session | None = None
+) -> StaffUser | None:
+    """The staff member of a live session; expired sessions are ended here.
+
+    With `lookups` (db.lookups) the session is read outside the request's
+    transaction, then merged into `session` without another query.
+    """
+    found = (lookups or session).scalar(
+        SESSION_WITH_USER, {"token_hash": _token_hash(token)}
+    )
+    if found is None:
         return None
+    row = found if found in session else session.merge(found, load=False)
     now = utcnow()
     config = current_app.config
     idle = now - as_utc(row.last_seen_at)

@@ -44,13 +44,26 @@ def _examples(stored: themes.StoredThemes | None) -> dict[int, Comment]:
 
 
 def _render(
-    scope: str, report, *, printing: bool, area=None, commitment=None, heading: str
+    scope: str,
+    report=None,
+    *,
+    printing: bool,
+    area=None,
+    commitment=None,
+    heading: str | None = None,
 ):
+    """The dashboard page of one scope, kept per user. Without a report: the
+    current one, under its district's name, loaded only to draw the page (a
+    kept page is dropped when any report changes)."""
     session = db.session
     today = working_days.today()
     seen = departments.scope_of(current_user)
 
     def render() -> str:
+        nonlocal report, heading
+        if report is None:
+            report = current_report_or_404(session)
+            heading = localized(report, "district")
         overview = dashboard.overview(
             session, report, today, area=area, commitment=commitment, scope=seen
         )
@@ -84,9 +97,7 @@ def _render(
 @staff(*OFFICIALS)
 def index():
     """The district: figures, trends, themes, needs attention, areas, commitments."""
-    report = current_report_or_404(db.session)
-    heading = localized(report, "district")
-    return _render(DISTRICT, report, printing=False, heading=heading)
+    return _render(DISTRICT, printing=False)
 
 
 @bp.get("/area/<code>", defaults={"printing": False})

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.db import utcnow
+from portal.db import as_utc, utcnow
 from portal.models import Role, StaffSession, StaffUser
 from portal.services import staff
 from portal.services.passwords import password_problems
@@ -113,6 +113,19 @@ def test_idle_and_absolute_timeouts_end_sessions(app, session, make_staff, sign_
     row.created_at = utcnow() - timedelta(hours=13)
     session.commit()
     assert client.get("/moderation/").status_code == 403
+
+
+def test_activity_keeps_a_session_alive(app, session, make_staff, sign_in):
+    moderator = make_staff("moderator")
+    client = app.test_client()
+    sign_in(client, moderator)
+    row = session.scalar(select(StaffSession))
+    row.last_seen_at = utcnow() - timedelta(minutes=20)
+    session.commit()
+    assert client.get("/moderation/").status_code == 200
+    session.expire_all()
+    seen = as_utc(session.scalar(select(StaffSession.last_seen_at)))
+    assert utcnow() - seen < timedelta(minutes=1)  # the idle clock starts again
 
 
 @pytest.mark.parametrize(
