@@ -17,7 +17,9 @@ from portal.models import (
     Rating,
     RatingChange,
     RatingSummary,
+    Reply,
     Status,
+    Topic,
 )
 from portal.services import comments, ratings, settings
 from tests.builders import make_update
@@ -225,3 +227,51 @@ def test_load_without_a_report_is_refused(runner, session):
     assert result.exit_code == 1
     assert "No report is loaded" in result.output
     assert settings.get(session, settings.DEMO_DATA) is None
+
+
+def test_demo_departments_let_a_department_official_try_the_site(
+    app, runner, session, shipped, make_staff, sign_in
+):
+    def department_of(code):
+        session.expire_all()
+        return session.scalar(
+            select(Commitment.department).where(Commitment.code == code)
+        )
+
+    charging = session.scalar(select(Commitment).where(Commitment.code == "3.5.8"))
+    charging.department = "区城市管理局"  # an administrator's choice before the demo
+    session.commit()
+    schools = session.scalars(
+        select(Commitment.code).join(Topic).where(Topic.key == "schools")
+    ).all()
+
+    result = load(runner, "--ratings", "300", "--comments", "200")
+    assert "区教育局 2" in result.output
+    assert '--department "' in result.output
+    assert [department_of(code) for code in schools] == ["区教育局"] * 2
+    assert department_of("3.5.8") == "区城市管理局"
+    assert count(session, Commitment, Commitment.department.is_(None)) == 0
+    # Demo answers come from the department answerable for the commitment.
+    answers = session.execute(
+        select(Reply.department, Commitment.department).join(
+            Commitment, Reply.commitment_id == Commitment.id
+        )
+    ).all()
+    assert answers and all(said == owner for said, owner in answers)
+
+    official = make_staff("official", department="区教育局")
+    client = app.test_client()
+    sign_in(client, official)
+    page = client.get("/dashboard/?lang=en").get_data(as_text=True)
+    assert "You see the commitments of 区教育局 only: 2 commitments." in page
+
+    # An administrator's change after the demo outlives `demo clear`.
+    changed = session.scalar(select(Commitment).where(Commitment.code == schools[0]))
+    changed.department = "区教育体育局"
+    session.commit()
+    result = runner.invoke(args=["demo", "clear"])
+    assert result.exit_code == 0, result.output
+    assert department_of(schools[0]) == "区教育体育局"
+    assert department_of(schools[1]) is None
+    assert department_of("3.5.8") == "区城市管理局"
+    assert count(session, Commitment, Commitment.department.is_not(None)) == 2

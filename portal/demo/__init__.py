@@ -2,6 +2,8 @@
 
 Every row written has is_demo set, and the demo_data setting puts a banner on
 every page; `demo clear` removes exactly those rows and leaves real ones alone.
+Commitments without a department get a demonstration one (demo.departments),
+taken back by `demo clear`.
 """
 
 from __future__ import annotations
@@ -80,6 +82,14 @@ def load(
         f"{done.updated_commitments} commitments, themes of {read:,} comments, "
         f"in {time.perf_counter() - started:.1f} s."
     )
+    if done.departments:
+        given = ", ".join(f"{name} {n}" for name, n in done.departments.most_common())
+        example = done.departments.most_common(1)[0][0]
+        click.echo(
+            "Commitments without a responsible department were given one for the "
+            f"demonstration ({given}). Try one as an official: `flask --app wsgi "
+            f'users create NAME --role official --department "{example}"`.'
+        )
     click.echo(
         "Every page now says the site holds demonstration data. "
         "Remove it with `flask --app wsgi demo clear`."

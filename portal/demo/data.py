@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from portal.demo import departments
 from portal.demo.generate import (
     GROWTH,
     batched,
@@ -251,6 +253,8 @@ class Loaded:
     changed: int
     updates: int
     updated_commitments: int
+    # Commitments given a demonstration department, by department.
+    departments: Counter[str]
 
 
 def load_demo(
@@ -283,8 +287,11 @@ def load_demo(
         # indexes from disk while a million rows go in.
         session.execute(text("PRAGMA cache_size = -131072"))
 
-    def work() -> tuple[int, int, set[int]]:
+    def work() -> tuple[int, int, set[int], Counter[str]]:
         rng = random.Random(seed)  # noqa: S311 (made-up data, not secrets)
+        # Before the replies, which answer in the commitment's department's name.
+        given = departments.assign(session, commitments)
+        session.flush()
         profiles = make_profiles(rng, commitments)
         changed = _insert_ratings(
             session, rating_rows(rng, profiles, n_ratings, run, weeks), run
@@ -300,10 +307,12 @@ def load_demo(
         rebuild_summaries(session)
         insight_totals.rebuild(session)
         settings.put(session, settings.DEMO_DATA, "1")
-        return changed, added, touched
+        return changed, added, touched, given
 
-    changed, added, touched = in_transaction(session, work)
-    return Loaded(report.year, len(commitments), run, changed, added, len(touched))
+    changed, added, touched, given = in_transaction(session, work)
+    return Loaded(
+        report.year, len(commitments), run, changed, added, len(touched), given
+    )
 
 
 def clear_demo(session: Session) -> dict[str, int]:
@@ -334,6 +343,7 @@ def clear_demo(session: Session) -> dict[str, int]:
         insight_totals.rebuild(session)
         settings.put(session, settings.DEMO_DATA, None)
         removed["commitment statuses restored"] = len(touched)
+        removed["demonstration departments taken back"] = departments.unassign(session)
         return removed
 
     return in_transaction(session, work)

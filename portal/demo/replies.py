@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from portal.demo.departments import FALLBACK
 from portal.models import (
     Comment,
     CommentStatus,
+    Commitment,
     Reply,
     ReplyVerdict,
     Role,
@@ -26,14 +28,6 @@ from portal.services.working_days import add_working_days
 DEMO_USERNAME = "demo-replies"
 # Share of published demo comments that get an answer.
 REPLY_SHARE = 0.3
-DEPARTMENTS = (
-    "区发展和改革委员会",
-    "区住房和城乡建设局",
-    "区教育局",
-    "区交通运输局",
-    "区人力资源和社会保障局",
-    "区卫生健康委员会",
-)
 ANSWERS = {
     "zh": (
         "您好，您反映的情况已转交相关科室核实，我们将尽快处理并在此公开结果。",
@@ -64,7 +58,7 @@ def demo_official(session: Session) -> StaffUser:
             # Not an argon2 hash: no password can ever match it.
             password_hash="!demonstration account, cannot sign in",  # noqa: S106
             role=Role.OFFICIAL,
-            department=DEPARTMENTS[0],
+            department=FALLBACK,
             is_active=False,
         )
         session.add(user)
@@ -77,7 +71,14 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
     official = demo_official(session)
     now = datetime.now(UTC)
     comments = session.execute(
-        select(Comment.id, Comment.commitment_id, Comment.created_at, Comment.lang)
+        select(
+            Comment.id,
+            Comment.commitment_id,
+            Comment.created_at,
+            Comment.lang,
+            Commitment.department,
+        )
+        .join(Commitment, Comment.commitment_id == Commitment.id)
         .where(
             Comment.is_demo.is_(True),
             Comment.status == CommentStatus.PUBLISHED,
@@ -86,7 +87,7 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
         .order_by(Comment.id)
     ).all()
     rows, verdicts = [], []
-    for comment_id, commitment_id, created, lang in comments:
+    for comment_id, commitment_id, created, lang, department in comments:
         if rng.random() >= REPLY_SHARE:
             continue
         created = created if created.tzinfo else created.replace(tzinfo=UTC)
@@ -102,7 +103,8 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
                 "comment_id": comment_id,
                 "commitment_id": commitment_id,
                 "official_id": official.id,
-                "department": rng.choice(DEPARTMENTS),
+                # As a real answer is: in the name of the department answerable.
+                "department": department or FALLBACK,
                 "body": rng.choice(answers),
                 "lang": "zh" if lang == "zh" else "en",
                 "is_demo": True,
