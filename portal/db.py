@@ -156,23 +156,31 @@ class Database:
             g.db_session = current_app.extensions["portal_db"]()
         return g.db_session
 
-    @property
-    def lookups(self) -> Session:
-        """A session for single-statement reads outside the request's transaction.
+    def look_up(self, statement, params: dict | None = None):
+        """session.scalar(statement, params), outside the request's transaction.
 
-        On PostgreSQL it reads through the reads engine (make_reads_engine): one
-        round trip a lookup, and a request that only looks things up never
-        takes a connection from the main pool (its ping, BEGIN and ROLLBACK
-        are saved). On SQLite, which has no round trips, it is the request's
-        session. Objects from it are merged into the request's session before
-        anything is written with them.
+        On PostgreSQL it reads through the reads engine (make_reads_engine), in
+        a session of its own: one round trip, and a request that only looks
+        things up never takes a connection from the main pool (its ping, BEGIN
+        and ROLLBACK are saved). That engine does not ping before use, so a
+        read on a connection found dead (after a database restart) is tried
+        once more on a fresh one. Objects it returns are merged into the
+        request's session before anything is written with them. On SQLite,
+        which has no round trips, it reads through the request's session.
         """
         maker = current_app.extensions["portal_db_lookups"]
         if maker is None:
-            return self.session
+            return self.session.scalar(statement, params)
         if "db_lookups" not in g:
             g.db_lookups = maker()
-        return g.db_lookups
+        for attempt in range(2):
+            try:
+                return g.db_lookups.scalar(statement, params)
+            except DBAPIError as error:
+                g.db_lookups.rollback()
+                if attempt or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     @staticmethod
     def open_session() -> Session | None:

@@ -15,8 +15,10 @@ from sqlalchemy.exc import OperationalError
 
 from portal import create_app
 from portal.extensions import db
+from portal.models import Role
+from portal.services import staff
 from portal.services.reports import load_report
-from tests.conftest import TEST_SETTINGS, _migrate
+from tests.conftest import STAFF_PASSWORD, TEST_SETTINGS, _migrate
 from tests.forms import send
 
 PAGE = "/c/3.5.8"
@@ -137,6 +139,28 @@ def test_a_database_restart_is_not_seen_by_readers(served, server):
     assert [client.get(PAGE).status_code for _ in range(3)] == [200] * 3
     _cut(server, name, allow=True)
     assert client.get(PAGE).status_code == 200
+
+
+def test_a_database_restart_is_not_seen_by_staff(served, server):
+    """The staff session is looked up on a connection of its own (db.lookups):
+    after a restart that lookup reconnects too, instead of a 503."""
+    app, name = served
+    with app.test_request_context():
+        official = staff.create_user(
+            db.session, "official-restart", STAFF_PASSWORD, Role.OFFICIAL,
+            district_wide=True,
+        )  # fmt: skip
+    client = app.test_client()
+    signed_in = send(
+        client,
+        "/staff/sign-in",
+        "/staff/sign-in",
+        {"username": official.username, "password": STAFF_PASSWORD},
+    )
+    assert signed_in.status_code == 303
+    assert client.get("/dashboard/").status_code == 200
+    _cut(server, name, allow=True)
+    assert client.get("/dashboard/").status_code == 200
 
 
 def _short_busy_timeout(dbapi_connection, _record) -> None:

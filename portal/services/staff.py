@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -187,14 +188,14 @@ def unlock(session: Session, username: str, actor: StaffUser | None = None) -> b
 
 
 def load_session(
-    session: Session, token: str, lookups: Session | None = None
+    session: Session, token: str, look_up: Callable | None = None
 ) -> StaffUser | None:
     """The staff member of a live session; expired sessions are ended here.
 
-    With `lookups` (db.lookups) the session is read outside the request's
+    With `look_up` (db.look_up) the session is read outside the request's
     transaction, then merged into `session` without another query.
     """
-    found = (lookups or session).scalar(
+    found = (look_up or session.scalar)(
         SESSION_WITH_USER, {"token_hash": _token_hash(token)}
     )
     if found is None:

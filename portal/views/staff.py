@@ -28,7 +28,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 def load_staff_member(token: str) -> StaffUser | None:
     """Flask-Login's loader: the session token names a live server-side session."""
-    user = accounts.load_session(db.session, token, db.lookups)
+    user = accounts.load_session(db.session, token, db.look_up)
     if user is not None:
         user.session_token = token
     return user
