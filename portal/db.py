@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -11,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from portal import version_feed
+
+T = TypeVar("T")
 
 # Stable constraint names, so migrations mean the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -107,14 +111,26 @@ def read_once(engine: Engine, sql: str):
 
 
 def _read_through_engine(engine: Engine, sql: str):
-    for attempt in range(2):
-        try:
-            with engine.connect() as connection:
-                return connection.exec_driver_sql(sql).scalar_one()
-        except DBAPIError as error:
-            if attempt or not error.connection_invalidated:
-                raise
-    raise AssertionError("unreachable")
+    def read():
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(sql).scalar_one()
+
+    return _again_if_dead(read)
+
+
+def _again_if_dead(
+    read: Callable[[], T], reset: Callable[[], object] = lambda: None
+) -> T:
+    """read(), and once more if it failed on a connection found dead (after a
+    database restart): SQLAlchemy has then dropped the pool's connections, so
+    the second try connects afresh. reset() runs in between."""
+    try:
+        return read()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    reset()
+    return read()
 
 
 class Database:
@@ -173,14 +189,10 @@ class Database:
             return self.session.scalar(statement, params)
         if "db_lookups" not in g:
             g.db_lookups = maker()
-        for attempt in range(2):
-            try:
-                return g.db_lookups.scalar(statement, params)
-            except DBAPIError as error:
-                g.db_lookups.rollback()
-                if attempt or not error.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        lookups = g.db_lookups
+        return _again_if_dead(
+            lambda: lookups.scalar(statement, params), reset=lookups.rollback
+        )
 
     @staticmethod
     def open_session() -> Session | None:
