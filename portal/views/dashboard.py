@@ -60,12 +60,9 @@ def _render(
     seen = departments.scope_of(current_user)
 
     def render() -> str:
-        nonlocal report, heading
-        if report is None:
-            report = current_report_or_404(session)
-            heading = localized(report, "district")
+        shown = report or current_report_or_404(session)
         overview = dashboard.overview(
-            session, report, today, area=area, commitment=commitment, scope=seen
+            session, shown, today, area=area, commitment=commitment, scope=seen
         )
         # District and area themes draw on other departments' comments too.
         whole = seen.everything or commitment is not None
@@ -78,10 +75,10 @@ def _render(
         return render_template(
             "dashboard/overview.html",
             o=overview,
-            report=report,
+            report=shown,
             area=area,
             commitment=commitment,
-            heading=heading,
+            heading=heading or localized(shown, "district"),
             themes=stored,
             examples=_examples(stored),
             waiting=waiting,
