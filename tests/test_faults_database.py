@@ -142,7 +142,7 @@ def test_a_database_restart_is_not_seen_by_readers(served, server):
 
 
 def test_a_database_restart_is_not_seen_by_staff(served, server):
-    """The staff session is looked up on a connection of its own (db.lookups):
+    """The staff session is looked up on a connection of its own (db.look_up):
     after a restart that lookup reconnects too, instead of a 503."""
     app, name = served
     with app.test_request_context():
