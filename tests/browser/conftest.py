@@ -11,6 +11,7 @@ import shutil
 import sys
 import threading
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,37 @@ def pytest_runtest_makereport(item, call):
     report.sections.append(("live server threads", "\n".join(stacks)))
 
 
+def _whole_bodies(app):
+    """The app, each response read to the end and closed before the server
+    sends it. When a browser drops a connection mid-response (it cancels
+    requests), werkzeug's dev server reads the dead socket before it closes
+    the response and fails there; a static file is then left open for the
+    garbage collector, whose ResourceWarning fails whichever test runs at
+    that moment."""
+
+    def wsgi(environ, start_response):
+        chunks = app(environ, start_response)
+        try:
+            return [b"".join(chunks)]
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    return wsgi
+
+
+@contextmanager
+def serving(app):
+    """Serve the app from a thread on a free port; app.url is its address."""
+    server = make_server("127.0.0.1", 0, _whole_bodies(app), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield
+    finally:
+        server.shutdown()
+
+
 def _require(condition: bool, why: str) -> None:
     if condition:
         return
@@ -74,12 +106,8 @@ def live_app(tmp_path_factory):
     with app.app_context():
         upgrade_database()
         load_report(db.session, reportdata.load(Config.REPORT_DATA_FILE))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    with serving(app):
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -260,9 +288,5 @@ def demo_app(tmp_path_factory):
             "earlier_year": earlier.year,
             "earlier_code": old.code,
         }
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    with serving(app):
+        yield app
