@@ -304,6 +304,24 @@ def test_post_moderation_publishes_clean_comments_and_holds_the_rest(
     assert "希望今年经济越来越好" in queue  # still reviewed afterwards
 
 
+def test_pages_say_how_comments_are_moderated(app, make_staff, sign_in, shipped):
+    """The comment form and the transparency page follow the moderation mode,
+    on a page kept for every visitor too."""
+    visitor = app.test_client()
+    before = "每条留言都由审核员看过后才会公开"
+    after = "留言提交后即公开，自动检查发现问题的会先交审核员处理"
+    assert before in visitor.get("/c/2.1").get_data(as_text=True)
+    assert "每条留言都由审核员审核" in visitor.get("/transparency").get_data(as_text=True)
+    admin = app.test_client()
+    sign_in(admin, make_staff("administrator"))
+    send(admin, "/moderation/settings", "/moderation/settings/mode", {"mode": "post"})
+    page = visitor.get("/c/2.1").get_data(as_text=True)
+    assert after in page and before not in page
+    english = visitor.get("/transparency?lang=en").get_data(as_text=True)
+    assert "Comments appear at once unless the automatic checks hold them" in english
+    assert "Every comment is read by a moderator" not in english
+
+
 def test_administrators_edit_the_word_lists(
     app, make_staff, sign_in, client, session, shipped
 ):
