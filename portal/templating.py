@@ -12,6 +12,7 @@ from flask_babel import (
     format_timedelta,
     to_user_timezone,
 )
+from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n
@@ -89,10 +90,26 @@ def _keep_lang_in_links(endpoint: str, values: dict) -> None:
         values["year"] = year
 
 
+def _numbers_in_readers_style(ngettext):
+    """Jinja's ngettext, its %(num)s written as the reader writes numbers
+    (1,234 in English, 1234 in Chinese) rather than as a bare integer."""
+
+    @pass_context
+    def formatted(context, singular, plural, num, **variables):
+        variables.setdefault("num", i18n.format_number(num))
+        return ngettext(context, singular, plural, num, **variables)
+
+    return formatted
+
+
 def register(app: Flask) -> None:
-    """Install the context processor, link defaults and the template helpers."""
+    """Install the context processor, link defaults and the template helpers
+    (after Flask-Babel, whose ngettext they wrap)."""
     app.context_processor(_context)
     app.url_defaults(_keep_lang_in_links)
+    app.jinja_env.globals["ngettext"] = _numbers_in_readers_style(
+        app.jinja_env.globals["ngettext"]
+    )
     app.jinja_env.globals.update(
         localized=i18n.localized,
         target_text=i18n.target_text,

@@ -122,3 +122,37 @@ def test_wtforms_own_messages_follow_the_readers_language(app, lang, expected):
         assert expected in str(form.sort.gettext("Not a valid choice."))
     with app.app_context():  # a form built outside a request still builds
         assert FilterForm(formdata=None).sort is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "written", "not_written"),
+    [
+        ("en", "from 1,234 ratings", "from 1234 ratings"),
+        ("zh", "共 1234 人评价", "1,234"),
+    ],
+)
+def test_counts_in_sentences_follow_the_readers_language(
+    client, session, shipped, lang, written, not_written
+):
+    """A count inside a translated sentence is written as the reader writes numbers."""
+    from sqlalchemy import select
+
+    from portal.models import Commitment, RatingSummary
+
+    target = session.scalar(select(Commitment).where(Commitment.code == "2.1"))
+    session.add(
+        RatingSummary(
+            commitment_id=target.id,
+            count=1234,
+            total=4936,
+            n1=0,
+            n2=0,
+            n3=0,
+            n4=1234,
+            n5=0,
+        )  # fmt: skip
+    )
+    session.commit()
+    page = client.get(f"/c/2.1?lang={lang}").get_data(as_text=True)
+    assert written in page
+    assert not_written not in page
