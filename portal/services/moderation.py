@@ -13,6 +13,7 @@ from portal.models import (
     Comment,
     CommentStatus,
     Commitment,
+    Flag,
     RejectReason,
     StaffUser,
 )
@@ -58,6 +59,25 @@ def queue(session: Session, filters: QueueFilters, limit: int = QUEUE_PAGE):
         .limit(limit)
     ).all()
     return list(items), total
+
+
+def flag_reasons(session: Session, comments: list[Comment]) -> dict[int, list]:
+    """Why residents flagged each of these comments: (reason, how many), the
+    commonest first."""
+    flagged = [c.id for c in comments if c.flag_count]
+    if not flagged:
+        return {}
+    rows = session.execute(
+        select(Flag.comment_id, Flag.reason, func.count())
+        .where(Flag.comment_id.in_(flagged))
+        .group_by(Flag.comment_id, Flag.reason)
+    )
+    reasons: dict[int, list] = {}
+    for comment_id, reason, n in rows:
+        reasons.setdefault(comment_id, []).append((reason, n))
+    for found in reasons.values():
+        found.sort(key=lambda pair: (-pair[1], pair[0].value))
+    return reasons
 
 
 class AlreadyDecided(Exception):

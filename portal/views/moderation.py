@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -21,7 +22,8 @@ from flask_login import current_user
 from portal.access import staff
 from portal.csvexport import csv_response
 from portal.extensions import db
-from portal.i18n import SCREENING_LABELS, comment_status_label
+from portal.forms import FLAG_REASON_LABELS
+from portal.i18n import SCREENING_LABELS, comment_status_label, format_number, lang
 from portal.models import RejectReason, Role
 from portal.screening.text import ControlCharacters
 from portal.services import moderation, word_lists
@@ -68,7 +70,26 @@ def queue():
         form=DecisionForm(),
         reasons=REJECT_REASON_LABELS,
         screening=lambda c: json.loads(c.screening or "[]"),
+        flag_reasons=_flag_reasons(items),
     )
+
+
+def _flag_reasons(items) -> dict[int, str]:
+    """Per flagged comment, why residents flagged it and how many said so."""
+    return {
+        comment_id: format_list(
+            [
+                _(
+                    "%(reason)s (%(n)s)",
+                    reason=FLAG_REASON_LABELS[r],
+                    n=format_number(n),
+                )
+                for r, n in found
+            ],
+            locale=lang(),
+        )
+        for comment_id, found in moderation.flag_reasons(db.session, items).items()
+    }
 
 
 def _reason(value: str | None) -> RejectReason | None:

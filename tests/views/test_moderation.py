@@ -167,6 +167,25 @@ def test_flagged_comments_come_back_to_the_queue(
     assert "被举报的留言" in page and "3 个新举报" in page
 
 
+def test_moderators_see_why_residents_flagged_a_comment(
+    app, moderator_client, session, shipped
+):
+    published = waiting(
+        session, "被举报三次的留言", status=CommentStatus.PUBLISHED, needs_review=False
+    )
+    for reason in ("spam", "personal_info", "spam"):
+        send(app.test_client(), "/c/3.5.8", f"/comments/{published.id}/flag",
+             {"reason": reason})  # fmt: skip
+    page = moderator_client.get("/moderation/?flagged=1").get_data(as_text=True)
+    assert "被举报三次的留言" in page
+    assert "居民举报的原因" in page
+    assert "广告或垃圾信息（2）和含有个人信息（1）" in page
+    english = moderator_client.get("/moderation/?flagged=1&lang=en").get_data(
+        as_text=True
+    )
+    assert "Advertising or spam (2) and Contains personal information (1)" in english
+
+
 def test_the_audit_log_cannot_be_changed(session, make_staff, shipped):
     comment = waiting(session, "审计")
     moderation.decide(session, comment.id, make_staff("moderator"), approve=True)
@@ -311,7 +330,9 @@ def test_pages_say_how_comments_are_moderated(app, make_staff, sign_in, shipped)
     before = "每条留言都由审核员看过后才会公开"
     after = "留言提交后即公开，自动检查发现问题的会先交审核员处理"
     assert before in visitor.get("/c/2.1").get_data(as_text=True)
-    assert "每条留言都由审核员审核" in visitor.get("/transparency").get_data(as_text=True)
+    assert "每条留言都由审核员审核" in visitor.get("/transparency").get_data(
+        as_text=True
+    )
     admin = app.test_client()
     sign_in(admin, make_staff("administrator"))
     send(admin, "/moderation/settings", "/moderation/settings/mode", {"mode": "post"})
