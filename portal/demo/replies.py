@@ -113,6 +113,7 @@ def add_replies(session: Session, rng: random.Random, run: str) -> int:
                 "satisfied": sum(given),
                 "dissatisfied": len(given) - sum(given),
                 "working_days": delay,
+                "received_at": created,
             }
         )
         verdicts.append((comment_id, given, answered))

@@ -6,7 +6,14 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
@@ -126,6 +133,10 @@ class Comment(Base):
     """A resident's comment on a commitment, stored masked and normalised."""
 
     __tablename__ = "comment"
+    # Covers counting the published comments received since a day, per commitment.
+    __table_args__ = (
+        Index("ix_comment_published_since", "status", "created_at", "commitment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id"), index=True)

@@ -27,6 +27,8 @@ class Reply(Base):
             "satisfied",
             "dissatisfied",
         ),
+        # Covers counting the answers to comments received before a day.
+        Index("ix_reply_received", "commitment_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +50,9 @@ class Reply(Base):
     # Working days from the comment's receipt to this reply, fixed when it is
     # posted, so reply times are summed by the database, not row by row.
     working_days: Mapped[int] = mapped_column(default=0)
+    # When the comment was received (its created_at), so overdue counts need
+    # no join with the comments.
+    received_at: Mapped[datetime]
 
     comment: Mapped[Comment] = relationship(back_populates="reply")
     official: Mapped[StaffUser] = relationship()

@@ -228,7 +228,7 @@ def overview(
     counts = participants(session)
     published = {cid: per[cid].comments for cid in ids}
     days = replies.target_days(session)
-    reply_figures = replies.reply_stats(session, published, days)
+    reply_figures = replies.reply_stats(session, published, days, today)
     updates = latest_updates(session, commitments)
     rows = []
     partial = not scope.everything

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -30,6 +30,7 @@ from portal.services import audit, settings
 from portal.services.departments import EVERYTHING, Scope, can_act_on, condition
 from portal.services.transactions import in_transaction, insert_ignoring_duplicates
 from portal.services.working_days import (
+    CHINA,
     add_working_days,
     local_day,
     working_days_between,
@@ -107,6 +108,7 @@ def post_reply(
                 working_days=working_days_between(
                     local_day(comment.created_at), local_day(now)
                 ),
+                received_at=comment.created_at,
                 is_demo=False,
             )
             .returning(Reply.id)
@@ -299,6 +301,8 @@ class ReplyStats:
     on_time: int
     satisfied: int
     dissatisfied: int
+    # Published comments still unanswered after their target day.
+    overdue: int = 0
 
     @property
     def replied(self) -> int:
@@ -313,8 +317,14 @@ class ReplyStats:
         return statistics.median(self.days_taken) if self.days_taken else None
 
     @property
+    def due(self) -> int:
+        """Comments that had to be answered by now: the answered ones and the
+        overdue ones (a comment never answered counts against the target)."""
+        return self.replied + self.overdue
+
+    @property
     def on_time_share(self) -> float | None:
-        return self.on_time / self.replied if self.replied else None
+        return self.on_time / self.due if self.due else None
 
     @property
     def satisfaction(self) -> float | None:
@@ -330,11 +340,54 @@ def combined(stats: list[ReplyStats]) -> ReplyStats:
         on_time=sum(s.on_time for s in stats),
         satisfied=sum(s.satisfied for s in stats),
         dissatisfied=sum(s.dissatisfied for s in stats),
+        overdue=sum(s.overdue for s in stats),
     )
 
 
+def overdue_before(today: date, days: int) -> datetime:
+    """The moment before which a published comment still unanswered today is
+    past its target: the start of the first district day whose last day for
+    an answer is not yet behind us."""
+    day = today
+    while add_working_days(day - timedelta(days=1), days) >= today:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(), CHINA).astimezone(UTC)
+
+
+def overdue_counts(
+    session: Session, published: dict[int, int], today: date, days: int
+) -> dict[int, int]:
+    """Published comments past their reply target with no reply, per commitment.
+
+    From the kept totals (`published`), less the comments still inside their
+    time and the answers to older ones, both counted from covering indexes
+    (counting the unanswered comments directly reads every comment). An answer
+    to a comment hidden since counts as in the reply rate.
+    """
+    before = overdue_before(today, days)
+    ids = list(published)
+    recent = session.execute(
+        select(Comment.commitment_id, func.count())
+        .where(
+            Comment.status == CommentStatus.PUBLISHED,
+            Comment.created_at >= before,
+            Comment.commitment_id.in_(ids),
+        )
+        .group_by(Comment.commitment_id)
+    )
+    answered = session.execute(
+        select(Reply.commitment_id, func.count())
+        .where(Reply.received_at < before, Reply.commitment_id.in_(ids))
+        .group_by(Reply.commitment_id)
+    )
+    left = dict(published)
+    for commitment_id, n in (*recent, *answered):
+        left[commitment_id] -= n
+    return {cid: n for cid, n in left.items() if n > 0}
+
+
 def reply_stats(
-    session: Session, published: dict[int, int], days: int
+    session: Session, published: dict[int, int], days: int, today: date
 ) -> dict[int, ReplyStats]:
     """Reply figures per commitment of `published` (published comments each,
     from the kept totals), summed by the database per number of days taken."""
@@ -356,6 +409,7 @@ def reply_stats(
         taken[commitment_id] += [working_days] * n
         yes[commitment_id] += satisfied or 0
         no[commitment_id] += dissatisfied or 0
+    overdue = overdue_counts(session, published, today, days)
     return {
         commitment_id: ReplyStats(
             published=n,
@@ -363,6 +417,7 @@ def reply_stats(
             on_time=sum(1 for t in taken[commitment_id] if t <= days),
             satisfied=yes[commitment_id],
             dissatisfied=no[commitment_id],
+            overdue=overdue.get(commitment_id, 0),
         )
         for commitment_id, n in published.items()
     }

@@ -220,3 +220,29 @@ def test_a_second_session_of_the_same_official_gets_its_own_form_token(
     # taken before signing out no longer works.
     assert copied.get("/dashboard/").status_code == 403
     assert first.get("/dashboard/").status_code == 200
+
+
+def test_a_comment_nobody_answered_counts_against_the_reply_target(
+    app, official, session, make_staff, shipped
+):
+    """One comment answered the next day, one left unanswered for a month, one
+    received today: half of the comments due were answered on time."""
+    from portal.services import replies
+
+    answered = comment(session, "3.5.8", "充电桩什么时候修好", "negative")
+    answered.created_at = utcnow() - timedelta(days=1)
+    forgotten = comment(session, "3.5.8", "一个月前的留言", "negative")
+    forgotten.created_at = utcnow() - timedelta(days=30)
+    comment(session, "3.5.8", "今天的留言", "negative")
+    insight_totals.rebuild(session)
+    session.commit()
+    answerer = make_staff("official", username="li", department="区发展改革委")
+    commitment(session, "3.5.8").department = "区发展改革委"
+    session.commit()
+    with app.test_request_context():
+        replies.post_reply(session, answered.id, answerer, "本周内修好。")
+    figures = page(official, "/dashboard/c/3.5.8?lang=en").split('id="key-figures"')[1]
+    answered_share = figures.split("Comments answered")[1].split("</dd>")[0]
+    on_time = figures.split("Answered within 5 working days")[1].split("</dd>")[0]
+    assert "33%" in answered_share
+    assert "50%" in on_time and "1 comment overdue without a reply" in on_time

@@ -118,6 +118,7 @@ def feedback(app, session, shipped, make_staff, official_client):
             department="区住建局",
             body="已列入明年计划。",
             lang="zh",
+            received_at=answered.created_at,
         )
     )
     session.commit()
