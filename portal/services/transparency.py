@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import as_utc
 from portal.models import AuditEvent, Comment, RejectReason
+from portal.services.working_days import CHINA
 
 
 @dataclass
@@ -37,28 +38,42 @@ class Month:
 
 
 def by_month(session: Session) -> list[Month]:
-    """Every month with decisions, newest first (months by decision time, UTC).
+    """Every month with decisions, newest first (months of the district's
+    calendar, by decision time).
 
     Read from the audit log, so a comment decided twice (approved, then
-    flagged and removed) counts in both months, as it happened.
+    flagged and removed) counts in both months, as it happened. Its wait is
+    counted once, to its first decision: a later one waited on residents'
+    flags, not on the queue.
     """
     rows = session.execute(
-        select(AuditEvent.action, AuditEvent.after, AuditEvent.at, Comment.created_at)
+        select(
+            Comment.id,
+            AuditEvent.action,
+            AuditEvent.after,
+            AuditEvent.at,
+            Comment.created_at,
+        )
         .join(Comment, Comment.id == cast(AuditEvent.object_id, Integer))
         .where(
             AuditEvent.object_type == "comment",
             AuditEvent.action.in_(("comment.approve", "comment.reject")),
         )
+        .order_by(AuditEvent.at, AuditEvent.id)
     )
     months: dict[tuple[int, int], Month] = {}
-    for action, after, decided, created in rows:
+    decided_before: set[int] = set()
+    for comment_id, action, after, decided, created in rows:
         decided = as_utc(decided)
-        key = (decided.year, decided.month)
+        local = decided.astimezone(CHINA)
+        key = (local.year, local.month)
         month = months.setdefault(key, Month(*key))
         if action == "comment.approve":
             month.published += 1
         else:
             reason = json.loads(after).get("reject_reason") or RejectReason.OTHER
             month.rejected[RejectReason(reason)] += 1
-        month.waits.append((decided - as_utc(created)).total_seconds())
+        if comment_id not in decided_before:
+            decided_before.add(comment_id)
+            month.waits.append((decided - as_utc(created)).total_seconds())
     return [months[key] for key in sorted(months, reverse=True)]

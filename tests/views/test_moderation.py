@@ -241,6 +241,39 @@ def test_transparency_counts_decisions_by_month_and_reason(
     assert cells[2 + 2] == "1"  # the spam column
 
 
+def test_transparency_months_are_the_districts_and_waits_count_once(session, shipped):
+    """A decision at 01:00 on 1 November in Beijing is November's, though UTC
+    still says October; a comment decided again after flags waited once."""
+    from datetime import UTC, datetime, timedelta
+
+    from portal.services.transparency import by_month
+
+    comment = waiting(session, "月初凌晨的决定")
+    received = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
+    session.get(Comment, comment.id).created_at = received
+    # The audit log takes no edits: the two decisions are written as made then.
+    for action, at, after in (
+        ("comment.approve", received + timedelta(hours=1), "{}"),
+        ("comment.reject", datetime(2026, 11, 20, tzinfo=UTC),
+         '{"reject_reason": "unlawful"}'),
+    ):  # fmt: skip
+        session.add(
+            AuditEvent(
+                at=at,
+                actor="mod",
+                action=action,
+                object_type="comment",
+                object_id=str(comment.id),
+                after=after,
+            )  # fmt: skip
+        )
+    session.commit()
+    [november] = by_month(session)
+    assert (november.year, november.month) == (2026, 11)
+    assert november.published == 1 and november.rejected_total == 1
+    assert november.median_wait == timedelta(hours=1)
+
+
 def test_the_author_sees_the_outcome_and_reason(
     app, client, session, make_staff, shipped
 ):
