@@ -197,6 +197,23 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/comments.csv": {
+                "get": {
+                    "summary": "Every published comment as CSV (UTF-8 with BOM)",
+                    "description": (
+                        "Columns: comment_id, commitment_code, created_on, lang, "
+                        "display_name, body (personal data masked), answered, "
+                        "answering_department, demonstration. No resident identifiers."
+                    ),
+                    "operationId": "downloadComments",
+                    "responses": {
+                        "200": {
+                            "description": "Published comments, oldest first.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
         },
         "components": {"schemas": {"Commitment": COMMITMENT, "Error": ERROR}},
     }

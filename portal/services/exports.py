@@ -19,6 +19,10 @@ comments.csv (published comments only)
     personal data masked), sentiment (positive/negative/unclear),
     sentiment_score (-1 to 1), answered (1 or 0), answering_department,
     demonstration (1 or 0)
+
+The public open-data download of published comments (/api/v1/comments.csv)
+has the same rows for every commitment, without the two sentiment columns
+(an estimate for officials, not what residents said).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from portal.models import (
 from portal.models.feedback import SCORES
 from portal.services import commitments as catalogue
 from portal.services import ratings
-from portal.services.departments import Scope, condition
+from portal.services.departments import EVERYTHING, Scope, condition
 
 # Rows fetched from the database at a time for the long exports.
 BATCH = 5000
@@ -65,6 +69,12 @@ COMMENT_COLUMNS = (
     "sentiment", "sentiment_score", "answered", "answering_department",
     "demonstration",
 )  # fmt: skip
+
+
+SENTIMENT = {COMMENT_COLUMNS.index(name) for name in ("sentiment", "sentiment_score")}
+PUBLIC_COMMENT_COLUMNS = tuple(
+    name for i, name in enumerate(COMMENT_COLUMNS) if i not in SENTIMENT
+)
 
 
 def utc_day(moment: datetime) -> str:
@@ -213,3 +223,9 @@ def comment_rows(session: Session, scope: Scope) -> Iterator[tuple]:
             comment_id, code, utc_day(created), lang, name or "", body, tone,
             round(score, 4), int(answered), department or "", int(demo),
         )  # fmt: skip
+
+
+def public_comment_rows(session: Session) -> Iterator[tuple]:
+    """Every published comment of the current report, without sentiment."""
+    for row in comment_rows(session, EVERYTHING):
+        yield tuple(value for i, value in enumerate(row) if i not in SENTIMENT)

@@ -14,7 +14,7 @@ from portal.models import Commitment, ProgressUpdate, RatingSummary, Unit
 from portal.models.feedback import SCORES
 from portal.openapi import openapi_document
 from portal.services import commitments as service
-from portal.services import ratings
+from portal.services import exports, ratings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -161,6 +161,21 @@ def commitments_csv():
             )  # fmt: skip
 
     response = csv_response("commitments.csv", CSV_HEADER, rows())
+    response.headers["Cache-Control"] = "no-store"  # SECURITY.md IN-08
+    return response
+
+
+@bp.get("/comments.csv")
+@public
+def comments_csv():
+    """Every published comment of the current report as the public sees it
+    (personal data masked, no resident identifiers), with its reply."""
+    session = db.session
+    response = csv_response(
+        "comments.csv",
+        exports.PUBLIC_COMMENT_COLUMNS,
+        exports.public_comment_rows(session),
+    )
     response.headers["Cache-Control"] = "no-store"  # SECURITY.md IN-08
     return response
 

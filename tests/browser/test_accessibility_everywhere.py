@@ -54,6 +54,7 @@ ERROR_PAGES = ["/no-such-page", "/dashboard/", "/settings"]
 NOT_HTML = {
     "/api/v1/commitments": "/api/v1/commitments",
     "/api/v1/commitments.csv": "/api/v1/commitments.csv",
+    "/api/v1/comments.csv": "/api/v1/comments.csv",
     "/api/v1/commitments/<code>": "/api/v1/commitments/{code}",
     "/api/v1/openapi.json": "/api/v1/openapi.json",
     "/healthz": "/healthz",

@@ -78,3 +78,39 @@ def test_csv_neutralises_formulas(client, session):
     text = client.get("/api/v1/commitments.csv").get_data(as_text=True)
     assert '"\'=HYPERLINK(""http://x"")"' in text
     assert '"\'＋1"' in text and '"\'-2+3"' in text
+
+
+def test_anyone_downloads_the_published_comments(client, session, shipped):
+    """Open data: published comments as the public sees them, masked, with no
+    resident identifiers and no sentiment; nothing awaiting review."""
+    from sqlalchemy import select
+
+    from portal.models import Comment, CommentStatus, Commitment
+
+    charging = session.scalar(select(Commitment).where(Commitment.code == "3.5.8"))
+    for body, status in (
+        ("=1+1 充电桩太少了，电话 138****8000", CommentStatus.PUBLISHED),
+        ("还在等审核的留言", CommentStatus.PENDING),
+    ):
+        session.add(
+            Comment(
+                commitment_id=charging.id,
+                resident_key="resident-secret-key",
+                body=body,
+                lang="zh",
+                status=status,
+                needs_review=False,
+            )  # fmt: skip
+        )
+    session.commit()
+    response = client.get("/api/v1/comments.csv")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [(r["commitment_code"], r["body"]) for r in rows] == [
+        ("3.5.8", "'=1+1 充电桩太少了，电话 138****8000")
+    ]
+    assert "sentiment" not in rows[0] and "resident-secret-key" not in text
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/comments.csv" in paths
