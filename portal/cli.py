@@ -172,6 +172,82 @@ def user_scope(username: str, department: str | None, district_wide: bool | None
     )
 
 
+@users.command("list")
+@with_appcontext
+def list_users() -> None:
+    """Every staff account: role, department, whether it may sign in, last sign-in."""
+    for user in staff.all_users(db.session):
+        state = "active" if user.is_active else "stopped"
+        seen = f"{user.last_login_at:%Y-%m-%d}" if user.last_login_at else "never"
+        department = user.department or "-"
+        click.echo(
+            f"{user.username}\t{user.role.value}\t{department}\t{state}\t"
+            f"last sign-in {seen}"
+        )
+
+
+def _found(user, username: str):
+    if user is None:
+        raise click.ClickException(f"No staff account is called {username!r}.")
+    return user
+
+
+@users.command("deactivate")
+@click.argument("username")
+@with_appcontext
+def deactivate_user(username: str) -> None:
+    """Stop an account signing in, and sign it out now (recorded in the audit log).
+    What it did stays, under its name."""
+    user = _found(staff.set_active(db.session, username, False), username)
+    click.echo(f"{user.username} can no longer sign in.")
+
+
+@users.command("activate")
+@click.argument("username")
+@with_appcontext
+def activate_user(username: str) -> None:
+    """Let a stopped account sign in again (recorded in the audit log)."""
+    user = _found(staff.set_active(db.session, username, True), username)
+    click.echo(f"{user.username} can sign in again.")
+
+
+@users.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@with_appcontext
+def user_role(username: str, role: str) -> None:
+    """Change what an account may do; it is signed out (recorded in the audit log)."""
+    try:
+        with _terminal_language():
+            user = _found(staff.set_role(db.session, username, Role(role)), username)
+    except staff.StaffError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    click.echo(f"{user.username} is now {user.role.value}.")
+
+
+@users.command("password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of a prompt.",
+)
+@with_appcontext
+def user_password(username: str, password_stdin: bool) -> None:
+    """Set a new password; the account is signed out and unlocked (recorded in
+    the audit log, without the password)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with _terminal_language():
+            user = _found(staff.set_password(db.session, username, password), username)
+    except staff.StaffError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    click.echo(f"New password set for {user.username}; signed out everywhere.")
+
+
 def _terminal_language():
     """A request context in the terminal's language (LANG), for the messages."""
     language = "zh" if os.environ.get("LANG", "").startswith("zh") else "en"

@@ -100,6 +100,11 @@ def create_user(
     return user
 
 
+def all_users(session: Session) -> list[StaffUser]:
+    """Every staff account, by username."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
 def find_user(session: Session, username: str) -> StaffUser | None:
     """The staff account with this username, if any."""
     return session.scalar(
@@ -185,6 +190,69 @@ def unlock(session: Session, username: str, actor: StaffUser | None = None) -> b
     audit.record(session, actor, "staff.unlock", user, before=before)
     session.commit()
     return True
+
+
+def _end_sessions(session: Session, user: StaffUser) -> None:
+    """Sign the staff member out everywhere: their cookies stop working."""
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+
+
+def set_active(
+    session: Session, username: str, active: bool, actor: StaffUser | None = None
+) -> StaffUser | None:
+    """Let an account sign in, or stop it (it is signed out at once); the
+    account and what it did stay. None when there is no such account."""
+    user = find_user(session, username)
+    if user is None:
+        return None
+    if user.is_active != active:
+        before = {"active": user.is_active}
+        user.is_active = active
+        if not active:
+            _end_sessions(session, user)
+        action = "staff.activate" if active else "staff.deactivate"
+        after = {"active": active}
+        audit.record(session, actor, action, user, before=before, after=after)
+        session.commit()
+    return user
+
+
+def set_role(
+    session: Session, username: str, role: Role, actor: StaffUser | None = None
+) -> StaffUser | None:
+    """Change what an account may do; it is signed out, so that it starts
+    afresh with its new pages. None when there is no such account."""
+    user = find_user(session, username)
+    if user is None:
+        return None
+    if problems := _scope_problems(role, user.district_wide):
+        raise StaffError(problems)
+    if user.role != role:
+        before = {"role": user.role.value}
+        user.role = role
+        _end_sessions(session, user)
+        after = {"role": role.value}
+        audit.record(session, actor, "staff.role", user, before=before, after=after)
+        session.commit()
+    return user
+
+
+def set_password(
+    session: Session, username: str, password: str, actor: StaffUser | None = None
+) -> StaffUser | None:
+    """Give an account a new password (the same rules as a new account's),
+    ending its sessions and any lock. None when there is no such account."""
+    user = find_user(session, username)
+    if user is None:
+        return None
+    if problems := password_problems(password, user.username, user.role):
+        raise StaffError(problems)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    _end_sessions(session, user)
+    audit.record(session, actor, "staff.password", user)
+    session.commit()
+    return user
 
 
 def load_session(

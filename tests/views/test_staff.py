@@ -211,3 +211,59 @@ def test_every_route_declares_who_may_open_it(app):
         and not hasattr(app.view_functions[rule.endpoint], "access")
     ]
     assert undeclared == []
+
+
+def test_a_departing_moderator_is_stopped_and_signed_out_at_once(
+    app, runner, session, make_staff, sign_in
+):
+    """An operator stops an account: its open session ends, it cannot sign in,
+    and the audit log says so; activating it lets it back in."""
+    from portal.models import AuditEvent
+
+    moderator = make_staff("moderator", username="leaving")
+    client = app.test_client()
+    sign_in(client, moderator)
+    assert client.get("/moderation/").status_code == 200
+    result = runner.invoke(args=["users", "deactivate", "leaving"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/moderation/").status_code == 403
+    with app.test_request_context():
+        assert staff.sign_in(session, "leaving", STAFF_PASSWORD) is None
+    listed = runner.invoke(args=["users", "list"]).output
+    assert "leaving\tmoderator\t-\tstopped" in listed
+    assert runner.invoke(args=["users", "activate", "leaving"]).exit_code == 0
+    with app.test_request_context():
+        assert staff.sign_in(session, "leaving", STAFF_PASSWORD) is not None
+    actions = session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.action.like("staff.%activate"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["staff.deactivate", "staff.activate"]
+    assert runner.invoke(args=["users", "deactivate", "nobody"]).exit_code != 0
+
+
+def test_a_role_change_and_a_new_password_sign_the_account_out(
+    app, runner, session, make_staff, sign_in
+):
+    user = make_staff("moderator", username="promoted")
+    client = app.test_client()
+    sign_in(client, user)
+    result = runner.invoke(args=["users", "role", "promoted", "administrator"])
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(StaffUser.role).where(StaffUser.id == user.id)) == (
+        Role.ADMINISTRATOR
+    )
+    assert client.get("/moderation/").status_code == 403  # signed out: sign in again
+    new = "a long new passphrase 2026"
+    result = runner.invoke(
+        args=["users", "password", "promoted", "--password-stdin"], input=new + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.test_request_context():
+        assert staff.sign_in(session, "promoted", STAFF_PASSWORD) is None
+        assert staff.sign_in(session, "promoted", new) is not None
+    weak = runner.invoke(
+        args=["users", "password", "promoted", "--password-stdin"], input="123456\n"
+    )
+    assert weak.exit_code != 0
