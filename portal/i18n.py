@@ -58,6 +58,13 @@ TONE_LABELS = {
     "negative": _l("Negative"),
 }
 
+# Staff roles as the staff pages name them.
+ROLE_LABELS = {
+    "moderator": _l("Moderator"),
+    "official": _l("Official"),
+    "administrator": _l("Administrator"),
+}
+
 # Audit-log actions as an administrator reads them.
 AUDIT_ACTIONS = {
     "comment.approve": _l("Approved a comment"),

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from portal.forms import PortalForm, cleaned
-from portal.i18n import STATUS_LABELS
+from portal.i18n import ROLE_LABELS, STATUS_LABELS
 from portal.models import RejectReason
 
 REJECT_REASON_LABELS = {
@@ -79,6 +79,20 @@ class ModerationModeForm(PortalForm):
         ],
         validators=[InputRequired()],
     )
+
+
+class StaffRoleForm(PortalForm):
+    """An administrator changes what a staff account may do."""
+
+    role = RadioField(
+        _l("Role"),
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+        validators=[InputRequired(_l("Please choose a role."))],
+    )
+
+
+class StaffAccessForm(PortalForm):
+    """Stop a staff account, or let it sign in again: the token only."""
 
 
 class WordForm(PortalForm):

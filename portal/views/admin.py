@@ -1,9 +1,9 @@
 """Administrators manage the current report's commitments (areas, topics and
-units: views/catalogue.py)."""
+units: views/catalogue.py) and the staff accounts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,15 +13,17 @@ from portal.admin_forms import (
     RetireForm,
 )
 from portal.extensions import db
-from portal.i18n import localized
-from portal.models import Commitment, Phrasing, Report
+from portal.i18n import ROLE_LABELS, localized
+from portal.models import Commitment, Phrasing, Report, Role
 from portal.services import catalogue_admin as catalogue
 from portal.services import departments
+from portal.services import staff as accounts
 from portal.services.commitments import (
     current_report,
     current_report_or_404,
     get_commitment_or_404,
 )
+from portal.staff_forms import StaffAccessForm, StaffRoleForm
 from portal.views.refusals import (
     ADMINISTRATORS,
     REFUSALS,
@@ -182,3 +184,80 @@ def retire(code: str):
 def unretire(code: str):
     """Bring a retired commitment back to the list and to feedback."""
     return _change_retirement(code, retire=False)
+
+
+@bp.get("/staff")
+@staff(*ADMINISTRATORS)
+def staff_accounts():
+    """Every staff account, its role and whether it may sign in, to change."""
+    return render_template(
+        "admin/staff.html",
+        users=accounts.all_users(db.session),
+        role_labels={value: str(label) for value, label in ROLE_LABELS.items()},
+    )
+
+
+def _other_account(username: str):
+    """The account named, never the administrator's own (they would lock
+    themselves out); 404 when there is none."""
+    user = accounts.find_user(db.session, username)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id:
+        flash(_("You cannot change or stop your own account here."), "error")
+        return None
+    return user
+
+
+@bp.post("/staff/<username>/role")
+@staff(*ADMINISTRATORS)
+def change_role(username: str):
+    """Change what an account may do; it is signed out (in the audit log)."""
+    form = StaffRoleForm()
+    user = _other_account(username)
+    if user is not None and not form.validate():
+        flash(" ".join(form.role.errors) or _("Please try again."), "error")
+    elif user is not None:
+        try:
+            accounts.set_role(
+                db.session, user.username, Role(form.role.data), current_user
+            )
+        except accounts.StaffError as error:
+            flash(" ".join(error.problems), "error")
+        else:
+            flash(_("%(name)s's role is changed.", name=user.username), "success")
+    return redirect(url_for(".staff_accounts"), code=303)
+
+
+def _set_access(username: str, active: bool):
+    form = StaffAccessForm()
+    user = _other_account(username)
+    if user is not None and not form.validate():
+        flash(_("Please try again."), "error")
+    elif user is not None:
+        accounts.set_active(db.session, user.username, active, current_user)
+        if active:
+            flash(_("%(name)s can sign in again.", name=user.username), "success")
+        else:
+            flash(
+                _(
+                    "%(name)s can no longer sign in, and was signed out.",
+                    name=user.username,
+                ),
+                "success",
+            )
+    return redirect(url_for(".staff_accounts"), code=303)
+
+
+@bp.post("/staff/<username>/stop")
+@staff(*ADMINISTRATORS)
+def stop_account(username: str):
+    """Stop an account signing in, and end its sessions (in the audit log)."""
+    return _set_access(username, active=False)
+
+
+@bp.post("/staff/<username>/start")
+@staff(*ADMINISTRATORS)
+def start_account(username: str):
+    """Let a stopped account sign in again (in the audit log)."""
+    return _set_access(username, active=True)

@@ -267,3 +267,43 @@ def test_a_role_change_and_a_new_password_sign_the_account_out(
         args=["users", "password", "promoted", "--password-stdin"], input="123456\n"
     )
     assert weak.exit_code != 0
+
+
+def test_an_administrator_manages_staff_accounts_on_a_page(
+    app, session, make_staff, sign_in
+):
+    from tests.forms import hidden_fields, send
+
+    admin = app.test_client()
+    chief = make_staff("administrator", username="chief")
+    sign_in(admin, chief)
+    leaving = make_staff("moderator", username="leaving")
+    moving = make_staff("moderator", username="moving")
+    their_client = app.test_client()
+    sign_in(their_client, leaving)
+    page = admin.get("/admin/staff?lang=en").get_data(as_text=True)
+    assert "leaving" in page and "Stop this account" in page
+    send(admin, "/admin/staff", "/admin/staff/moving/role", {"role": "official"})
+    send(admin, "/admin/staff", "/admin/staff/leaving/stop", {})
+    session.expire_all()
+    assert session.get(StaffUser, moving.id).role == Role.OFFICIAL
+    assert not session.get(StaffUser, leaving.id).is_active
+    assert their_client.get("/moderation/").status_code == 403
+    page = admin.get("/admin/staff?lang=en").get_data(as_text=True)
+    assert "leaving can no longer sign in, and was signed out." in page
+    assert "Let it sign in again" in page
+    # No administrator can stop or demote themselves by mistake (the page
+    # offers no such form; a hand-made request is refused too).
+    plain = admin.get("/admin/staff").get_data(as_text=True)
+    assert "/admin/staff/chief/" not in plain
+    token = hidden_fields(plain, "/admin/staff/leaving/start")
+    own = admin.post("/admin/staff/chief/stop", data=token)
+    assert own.status_code == 303
+    session.expire_all()
+    assert session.get(StaffUser, chief.id).is_active
+    assert "You cannot change or stop your own account here." in admin.get(
+        "/admin/staff?lang=en"
+    ).get_data(as_text=True)
+    moderator = app.test_client()
+    sign_in(moderator, make_staff("moderator", username="other"))
+    assert moderator.get("/admin/staff").status_code == 403
