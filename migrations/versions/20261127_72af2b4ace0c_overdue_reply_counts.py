@@ -29,6 +29,10 @@ def upgrade() -> None:
         "UPDATE reply SET received_at = "
         "(SELECT comment.created_at FROM comment WHERE comment.id = reply.comment_id)"
     )
+    # The placeholder goes where a column's default can be dropped in place;
+    # SQLite would copy the table for it (and the app always sets the value).
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column('reply', 'received_at', server_default=None)
 
     # ### end Alembic commands ###
 

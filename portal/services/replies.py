@@ -37,6 +37,13 @@ from portal.services.working_days import (
 )
 
 REPLY_TARGET_DAYS = "reply_target_days"
+# Where an answered comment can go after its answer: out of the published thread.
+WITHDRAWN = (
+    CommentStatus.HIDDEN,
+    CommentStatus.REJECTED,
+    CommentStatus.PENDING,
+    CommentStatus.QUARANTINED,
+)
 # Dates of receipt and reply are the district's dates, not UTC's.
 
 
@@ -360,9 +367,9 @@ def overdue_counts(
     """Published comments past their reply target with no reply, per commitment.
 
     From the kept totals (`published`), less the comments still inside their
-    time and the answers to older ones, both counted from covering indexes
-    (counting the unanswered comments directly reads every comment). An answer
-    to a comment hidden since counts as in the reply rate.
+    time and the answers to older ones that are still published (an answered
+    comment hidden since is in neither). Each is counted from an index: a
+    direct count of the unanswered comments reads every comment.
     """
     before = overdue_before(today, days)
     ids = list(published)
@@ -380,9 +387,22 @@ def overdue_counts(
         .where(Reply.received_at < before, Reply.commitment_id.in_(ids))
         .group_by(Reply.commitment_id)
     )
+    # Answers whose comment left the thread since (few: hidden or rejected).
+    withdrawn = session.execute(
+        select(Reply.commitment_id, func.count())
+        .join(Comment, Comment.id == Reply.comment_id)
+        .where(
+            Comment.status.in_(WITHDRAWN),
+            Comment.created_at < before,
+            Reply.commitment_id.in_(ids),
+        )
+        .group_by(Reply.commitment_id)
+    )
     left = dict(published)
     for commitment_id, n in (*recent, *answered):
         left[commitment_id] -= n
+    for commitment_id, n in withdrawn:
+        left[commitment_id] += n
     return {cid: n for cid, n in left.items() if n > 0}
 
 

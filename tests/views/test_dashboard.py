@@ -227,7 +227,7 @@ def test_a_comment_nobody_answered_counts_against_the_reply_target(
 ):
     """One comment answered the next day, one left unanswered for a month, one
     received today: half of the comments due were answered on time."""
-    from portal.services import replies
+    from portal.services import replies, working_days
 
     answered = comment(session, "3.5.8", "充电桩什么时候修好", "negative")
     answered.created_at = utcnow() - timedelta(days=1)
@@ -246,3 +246,17 @@ def test_a_comment_nobody_answered_counts_against_the_reply_target(
     on_time = figures.split("Answered within 5 working days")[1].split("</dd>")[0]
     assert "33%" in answered_share
     assert "50%" in on_time and "1 comment overdue without a reply" in on_time
+    # An old answered comment that residents' flags hide later leaves the
+    # published thread; the forgotten one is still overdue.
+    old_answered = comment(session, "3.5.8", "被举报隐藏的旧留言", "negative")
+    old_answered.created_at = utcnow() - timedelta(days=30)
+    session.commit()
+    with app.test_request_context():
+        replies.post_reply(session, old_answered.id, answerer, "已处理。")
+    old_answered.status = CommentStatus.HIDDEN
+    insight_totals.rebuild(session)
+    session.commit()
+    charging = commitment(session, "3.5.8")
+    published = {charging.id: 3}
+    today = working_days.today()
+    assert replies.overdue_counts(session, published, today, 5) == {charging.id: 1}

@@ -280,3 +280,21 @@ def test_a_refused_answer_about_a_reply_is_shown_on_the_thread_page_holding_it(
     flag_action = f"/comments/{published}/flag"
     flagged = reader.post(flag_action, data=hidden_fields(page, flag_action))
     assert f"comment={published}" in flagged.headers["Location"]
+
+
+def test_the_overdue_cutoff_agrees_with_each_comments_last_day():
+    """The dashboard counts overdue comments by one cutoff moment; the list of
+    comments awaiting a reply marks each by its own last day. They agree, over
+    weekends and the National Day holiday, at any hour of the day."""
+    from datetime import datetime, time
+
+    from portal.services.replies import overdue_before
+    from portal.services.working_days import CHINA
+
+    for today in (date(2025, 10, 9) + timedelta(days=n) for n in range(-12, 12)):
+        cutoff = overdue_before(today, 5)
+        for back in range(0, 25):
+            received = today - timedelta(days=back)
+            for hour in (0, 12, 23):
+                moment = datetime.combine(received, time(hour), CHINA)
+                assert (moment < cutoff) == (today > add_working_days(received, 5))
