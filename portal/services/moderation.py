@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import current_app
@@ -62,21 +63,26 @@ def queue(session: Session, filters: QueueFilters, limit: int = QUEUE_PAGE):
 
 
 def flag_reasons(session: Session, comments: list[Comment]) -> dict[int, list]:
-    """Why residents flagged each of these comments: (reason, how many), the
-    commonest first."""
-    flagged = [c.id for c in comments if c.flag_count]
+    """Why residents flagged each of these comments since a moderator last
+    looked at its flags: (reason, how many), the commonest first."""
+    new = {c.id: c.flag_count - c.flags_reviewed for c in comments}
+    flagged = [cid for cid, n in new.items() if n > 0]
     if not flagged:
         return {}
     rows = session.execute(
-        select(Flag.comment_id, Flag.reason, func.count())
+        select(Flag.comment_id, Flag.reason)
         .where(Flag.comment_id.in_(flagged))
-        .group_by(Flag.comment_id, Flag.reason)
+        .order_by(Flag.comment_id, Flag.id.desc())
     )
-    reasons: dict[int, list] = {}
-    for comment_id, reason, n in rows:
-        reasons.setdefault(comment_id, []).append((reason, n))
-    for found in reasons.values():
-        found.sort(key=lambda pair: (-pair[1], pair[0].value))
+    latest: dict[int, list] = {}
+    for comment_id, reason in rows:
+        latest.setdefault(comment_id, []).append(reason)
+    reasons = {}
+    for comment_id, found in latest.items():
+        counted = Counter(found[: new[comment_id]])  # the newest flags only
+        reasons[comment_id] = sorted(
+            counted.items(), key=lambda pair: (-pair[1], pair[0].value)
+        )
     return reasons
 
 
