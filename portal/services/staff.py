@@ -225,7 +225,17 @@ def set_role(
     user = find_user(session, username)
     if user is None:
         return None
-    if problems := _scope_problems(role, user.district_wide):
+    problems = _scope_problems(role, user.district_wide)
+    if role == Role.ADMINISTRATOR != user.role:
+        # Their password was checked against a lighter rule than an
+        # administrator's; a new administrator account gets a new password.
+        problems.append(
+            _(
+                "An administrator's password must meet stricter rules: create an "
+                "administrator account (users create --role administrator) instead."
+            )
+        )
+    if problems:
         raise StaffError(problems)
     if user.role != role:
         before = {"role": user.role.value}

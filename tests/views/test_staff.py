@@ -249,12 +249,15 @@ def test_a_role_change_and_a_new_password_sign_the_account_out(
     user = make_staff("moderator", username="promoted")
     client = app.test_client()
     sign_in(client, user)
-    result = runner.invoke(args=["users", "role", "promoted", "administrator"])
+    result = runner.invoke(args=["users", "role", "promoted", "official"])
     assert result.exit_code == 0, result.output
     assert session.scalar(select(StaffUser.role).where(StaffUser.id == user.id)) == (
-        Role.ADMINISTRATOR
+        Role.OFFICIAL
     )
-    assert client.get("/moderation/").status_code == 403  # signed out: sign in again
+    assert client.get("/dashboard/").status_code == 403  # signed out: sign in again
+    # A moderator's password met a lighter rule than an administrator's.
+    refused = runner.invoke(args=["users", "role", "promoted", "administrator"])
+    assert refused.exit_code != 0 and "stricter" in refused.output
     new = "a long new passphrase 2026"
     result = runner.invoke(
         args=["users", "password", "promoted", "--password-stdin"], input=new + "\n"
@@ -284,7 +287,7 @@ def test_an_administrator_manages_staff_accounts_on_a_page(
     page = admin.get("/admin/staff?lang=en").get_data(as_text=True)
     assert "leaving" in page and "Stop this account" in page
     send(admin, "/admin/staff", "/admin/staff/moving/role", {"role": "official"})
-    send(admin, "/admin/staff", "/admin/staff/leaving/stop", {})
+    send(admin, "/admin/staff?lang=en", "/admin/staff/leaving/stop?lang=en", {})
     session.expire_all()
     assert session.get(StaffUser, moving.id).role == Role.OFFICIAL
     assert not session.get(StaffUser, leaving.id).is_active
@@ -297,7 +300,7 @@ def test_an_administrator_manages_staff_accounts_on_a_page(
     plain = admin.get("/admin/staff").get_data(as_text=True)
     assert "/admin/staff/chief/" not in plain
     token = hidden_fields(plain, "/admin/staff/leaving/start")
-    own = admin.post("/admin/staff/chief/stop", data=token)
+    own = admin.post("/admin/staff/chief/stop?lang=en", data=token)
     assert own.status_code == 303
     session.expire_all()
     assert session.get(StaffUser, chief.id).is_active
