@@ -59,6 +59,8 @@ class Config:
     LIMIT_COMMENT_NETWORK = "120/minute"
     LIMIT_FLAG_RESIDENT = "10/minute;20/day"
     LIMIT_FLAG_NETWORK = "200/hour"
+    # The public comments download reads every published comment.
+    LIMIT_OPEN_DATA_NETWORK = "10/minute;100/hour"
 
     # Staff sessions: ended after this long without a request, and after this
     # long in any case (see SECURITY.md SESS-03).

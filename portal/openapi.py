@@ -201,9 +201,10 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Every published comment as CSV (UTF-8 with BOM)",
                     "description": (
-                        "Columns: comment_id, commitment_code, created_on, lang, "
-                        "display_name, body (personal data masked), answered, "
-                        "answering_department, demonstration. No resident identifiers."
+                        "Columns: comment_id, commitment_code, created_on (UTC "
+                        "day), lang, display_name, body (personal data masked), "
+                        "answered, answering_department, demonstration. No resident "
+                        "identifiers."
                     ),
                     "operationId": "downloadComments",
                     "responses": {

@@ -7,9 +7,10 @@ from decimal import Decimal
 from flask import Blueprint, jsonify, url_for
 
 from portal.access import public
-from portal.csvexport import csv_response
+from portal.csvexport import csv_response, csv_stream
 from portal.db import as_utc
-from portal.extensions import db
+from portal.extensions import db, limiter
+from portal.limits import per_network, setting
 from portal.models import Commitment, ProgressUpdate, RatingSummary, Unit
 from portal.models.feedback import SCORES
 from portal.openapi import openapi_document
@@ -166,16 +167,18 @@ def commitments_csv():
 
 
 @bp.get("/comments.csv")
+@limiter.limit(setting("LIMIT_OPEN_DATA_NETWORK"), key_func=per_network)
 @public
 def comments_csv():
     """Every published comment of the current report as the public sees it
-    (personal data masked, no resident identifiers), with its reply."""
-    session = db.session
-    response = csv_response(
-        "comments.csv",
-        exports.PUBLIC_COMMENT_COLUMNS,
-        exports.public_comment_rows(session),
-    )
+    (personal data masked, no resident identifiers), with its reply; written
+    while it is sent, however many there are."""
+
+    def rows():
+        # The session is opened here, while the file is sent (see csv_stream).
+        yield from exports.public_comment_rows(db.session)
+
+    response = csv_stream("comments.csv", exports.PUBLIC_COMMENT_COLUMNS, rows())
     response.headers["Cache-Control"] = "no-store"  # SECURITY.md IN-08
     return response
 

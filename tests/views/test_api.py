@@ -114,3 +114,9 @@ def test_anyone_downloads_the_published_comments(client, session, shipped):
     assert "sentiment" not in rows[0] and "resident-secret-key" not in text
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/comments.csv" in paths
+
+
+def test_the_comments_download_is_limited_per_network(app, client, shipped):
+    app.config["LIMIT_OPEN_DATA_NETWORK"] = "2/minute"
+    statuses = [client.get("/api/v1/comments.csv").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
