@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -108,22 +109,16 @@ def create_user(
     password_stdin: bool,
 ) -> None:
     """Create a staff account (the first administrator is made this way)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with _terminal_language():
-            user = staff.create_user(
-                db.session,
-                username,
-                password,
-                Role(role),
-                department=department,
-                district_wide=district_wide,
-            )
-    except staff.StaffError as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
+    password = _password(password_stdin)
+    with _refusals_in_terminal_language():
+        user = staff.create_user(
+            db.session,
+            username,
+            password,
+            Role(role),
+            department=department,
+            district_wide=district_wide,
+        )
     click.echo(f"Created {user.role.value} {user.username}.")
 
 
@@ -153,19 +148,14 @@ def unlock_user(username: str) -> None:
 @with_appcontext
 def user_scope(username: str, department: str | None, district_wide: bool | None):
     """Set which commitments an official sees (recorded in the audit log)."""
-    user = staff.find_user(db.session, username)
-    if user is None:
-        raise click.ClickException(f"No staff account is called {username!r}.")
-    try:
-        with _terminal_language():
-            user = staff.set_scope(
-                db.session,
-                user.username,
-                user.department if department is None else department,
-                user.district_wide if district_wide is None else district_wide,
-            )
-    except staff.StaffError as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
+    user = _account(username)
+    with _refusals_in_terminal_language():
+        user = staff.set_scope(
+            db.session,
+            user.username,
+            user.department if department is None else department,
+            user.district_wide if district_wide is None else district_wide,
+        )
     seen = "every commitment" if user.district_wide else "its department's only"
     click.echo(
         f"{user.username}: department {user.department or '(none)'}, sees {seen}."
@@ -186,10 +176,30 @@ def list_users() -> None:
         )
 
 
-def _found(user, username: str):
+def _account(username: str):
+    """The staff account called `username`, or the command stops saying so."""
+    user = staff.find_user(db.session, username)
     if user is None:
         raise click.ClickException(f"No staff account is called {username!r}.")
     return user
+
+
+def _password(from_stdin: bool) -> str:
+    """A password from standard input, or asked for twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@contextmanager
+def _refusals_in_terminal_language():
+    """Run a staff change with its refusals in the terminal's language, each
+    on a line of the command's error."""
+    try:
+        with _terminal_language():
+            yield
+    except staff.StaffError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
 
 
 @users.command("deactivate")
@@ -198,7 +208,8 @@ def _found(user, username: str):
 def deactivate_user(username: str) -> None:
     """Stop an account signing in, and sign it out now (recorded in the audit log).
     What it did stays, under its name."""
-    user = _found(staff.set_active(db.session, username, False), username)
+    user = _account(username)
+    staff.set_active(db.session, user, False)
     click.echo(f"{user.username} can no longer sign in.")
 
 
@@ -207,7 +218,8 @@ def deactivate_user(username: str) -> None:
 @with_appcontext
 def activate_user(username: str) -> None:
     """Let a stopped account sign in again (recorded in the audit log)."""
-    user = _found(staff.set_active(db.session, username, True), username)
+    user = _account(username)
+    staff.set_active(db.session, user, True)
     click.echo(f"{user.username} can sign in again.")
 
 
@@ -217,11 +229,9 @@ def activate_user(username: str) -> None:
 @with_appcontext
 def user_role(username: str, role: str) -> None:
     """Change what an account may do; it is signed out (recorded in the audit log)."""
-    try:
-        with _terminal_language():
-            user = _found(staff.set_role(db.session, username, Role(role)), username)
-    except staff.StaffError as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
+    user = _account(username)
+    with _refusals_in_terminal_language():
+        staff.set_role(db.session, user, Role(role))
     click.echo(f"{user.username} is now {user.role.value}.")
 
 
@@ -236,15 +246,10 @@ def user_role(username: str, role: str) -> None:
 def user_password(username: str, password_stdin: bool) -> None:
     """Set a new password; the account is signed out and unlocked (recorded in
     the audit log, without the password)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with _terminal_language():
-            user = _found(staff.set_password(db.session, username, password), username)
-    except staff.StaffError as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
+    user = _account(username)
+    password = _password(password_stdin)
+    with _refusals_in_terminal_language():
+        staff.set_password(db.session, user, password)
     click.echo(f"New password set for {user.username}; signed out everywhere.")
 
 

@@ -180,9 +180,7 @@ def sign_in(session: Session, username: str, password: str) -> str | None:
 
 def unlock(session: Session, username: str, actor: StaffUser | None = None) -> bool:
     """Clear failed sign-ins and any lock; False when there is no such account."""
-    user = session.scalar(
-        select(StaffUser).where(StaffUser.username == username.strip().casefold())
-    )
+    user = find_user(session, username)
     if user is None:
         return False
     before = {"failed_logins": user.failed_logins, "locked": bool(user.locked_until)}
@@ -198,33 +196,26 @@ def _end_sessions(session: Session, user: StaffUser) -> None:
 
 
 def set_active(
-    session: Session, username: str, active: bool, actor: StaffUser | None = None
-) -> StaffUser | None:
+    session: Session, user: StaffUser, active: bool, actor: StaffUser | None = None
+) -> None:
     """Let an account sign in, or stop it (it is signed out at once); the
-    account and what it did stay. None when there is no such account."""
-    user = find_user(session, username)
-    if user is None:
-        return None
-    if user.is_active != active:
-        before = {"active": user.is_active}
-        user.is_active = active
-        if not active:
-            _end_sessions(session, user)
-        action = "staff.activate" if active else "staff.deactivate"
-        after = {"active": active}
-        audit.record(session, actor, action, user, before=before, after=after)
-        session.commit()
-    return user
+    account and what it did stay."""
+    if user.is_active == active:
+        return
+    before = {"active": user.is_active}
+    user.is_active = active
+    if not active:
+        _end_sessions(session, user)
+    action = "staff.activate" if active else "staff.deactivate"
+    audit.record(session, actor, action, user, before=before, after={"active": active})
+    session.commit()
 
 
 def set_role(
-    session: Session, username: str, role: Role, actor: StaffUser | None = None
-) -> StaffUser | None:
+    session: Session, user: StaffUser, role: Role, actor: StaffUser | None = None
+) -> None:
     """Change what an account may do; it is signed out, so that it starts
-    afresh with its new pages. None when there is no such account."""
-    user = find_user(session, username)
-    if user is None:
-        return None
+    afresh with its new pages."""
     problems = _scope_problems(role, user.district_wide)
     if role == Role.ADMINISTRATOR != user.role:
         # Their password was checked against a lighter rule than an
@@ -237,24 +228,22 @@ def set_role(
         )
     if problems:
         raise StaffError(problems)
-    if user.role != role:
-        before = {"role": user.role.value}
-        user.role = role
-        _end_sessions(session, user)
-        after = {"role": role.value}
-        audit.record(session, actor, "staff.role", user, before=before, after=after)
-        session.commit()
-    return user
+    if user.role == role:
+        return
+    before = {"role": user.role.value}
+    user.role = role
+    _end_sessions(session, user)
+    audit.record(
+        session, actor, "staff.role", user, before=before, after={"role": role.value}
+    )
+    session.commit()
 
 
 def set_password(
-    session: Session, username: str, password: str, actor: StaffUser | None = None
-) -> StaffUser | None:
+    session: Session, user: StaffUser, password: str, actor: StaffUser | None = None
+) -> None:
     """Give an account a new password (the same rules as a new account's),
-    ending its sessions and any lock. None when there is no such account."""
-    user = find_user(session, username)
-    if user is None:
-        return None
+    ending its sessions and any lock."""
     if problems := password_problems(password, user.username, user.role):
         raise StaffError(problems)
     user.password_hash = hash_password(password)
@@ -262,7 +251,6 @@ def set_password(
     _end_sessions(session, user)
     audit.record(session, actor, "staff.password", user)
     session.commit()
-    return user
 
 
 def load_session(

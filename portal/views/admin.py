@@ -219,9 +219,7 @@ def change_role(username: str):
         flash(" ".join(form.role.errors) or _("Please try again."), "error")
     elif user is not None:
         try:
-            accounts.set_role(
-                db.session, user.username, Role(form.role.data), current_user
-            )
+            accounts.set_role(db.session, user, Role(form.role.data), current_user)
         except accounts.StaffError as error:
             flash(" ".join(error.problems), "error")
         else:
@@ -235,7 +233,7 @@ def _set_access(username: str, active: bool):
     if user is not None and not form.validate():
         flash(_("Please try again."), "error")
     elif user is not None:
-        accounts.set_active(db.session, user.username, active, current_user)
+        accounts.set_active(db.session, user, active, current_user)
         if active:
             flash(_("%(name)s can sign in again.", name=user.username), "success")
         else:
