@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, url_for
@@ -22,6 +23,7 @@ from portal.forms import SCORE_LABELS, VERDICT_REASON_LABELS
 from portal.models import Report
 from portal.services import settings
 from portal.services.commitments import current_report, progress_percent
+from portal.services.moderation import MODERATION_MODE, mode_or_default
 from portal.staff_forms import REJECT_REASON_LABELS
 from portal.titles import display_title
 from portal.views.pages import ELDER_COOKIE
@@ -38,21 +40,33 @@ def _here_without_lang() -> str:
     return here if len(here) <= 1000 else request.path
 
 
-def _site_facts() -> tuple[Report | None, bool]:
-    """The current report and whether demo data is loaded, once per request.
+class SiteFacts(NamedTuple):
+    """What every page says about the site as a whole."""
 
-    A page about a database failure must still render: then neither is known.
+    report: Report | None
+    demo_data: bool
+    # Whether a moderator reads every comment before it appears.
+    premoderated: bool
+
+
+def _site_facts() -> SiteFacts:
+    """The current report, whether demo data is loaded and how comments are
+    moderated, once per request (the two settings in one query).
+
+    A page about a database failure must still render: then none is known.
     """
     if "site_facts" not in g:
         try:
             session = db.session
-            g.site_facts = (
+            stored = settings.get_many(session, settings.DEMO_DATA, MODERATION_MODE)
+            g.site_facts = SiteFacts(
                 current_report(session),
-                settings.demo_data_present(session),
+                stored.get(settings.DEMO_DATA) == "1",
+                mode_or_default(stored.get(MODERATION_MODE)) == "pre",
             )
         except SQLAlchemyError:
             db.session.rollback()
-            g.site_facts = (None, False)
+            g.site_facts = SiteFacts(None, False, True)
     return g.site_facts
 
 
@@ -67,8 +81,9 @@ def _context() -> dict:
         "other_html_lang": i18n.HTML_LANG[other],
         "elder": request.cookies.get(ELDER_COOKIE) == "1",
         "here": _here_without_lang(),
-        "site": _site_facts()[0],
-        "demo_data": _site_facts()[1],
+        "site": _site_facts().report,
+        "demo_data": _site_facts().demo_data,
+        "premoderated": _site_facts().premoderated,
         "lang_in_url": request.args.get("lang") == lang,
         "now": utcnow(),
     }

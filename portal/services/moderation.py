@@ -169,9 +169,12 @@ def waiting_count(session: Session) -> int:
 
 def moderation_mode(session: Session) -> str:
     """ "pre" (wait for a moderator) or "post" (clean comments appear at once)."""
-    return (
-        settings.get(session, MODERATION_MODE) or current_app.config["MODERATION_MODE"]
-    )
+    return mode_or_default(settings.get(session, MODERATION_MODE))
+
+
+def mode_or_default(stored: str | None) -> str:
+    """The stored moderation mode, else the configured default."""
+    return stored or current_app.config["MODERATION_MODE"]
 
 
 def set_moderation_mode(session: Session, actor: StaffUser, mode: str) -> None:

@@ -27,6 +27,7 @@ def put(session: Session, key: str, value: str | None) -> None:
         row.value = value
 
 
-def demo_data_present(session: Session) -> bool:
-    """Whether demonstration data is loaded; every page says so when it is."""
-    return get(session, DEMO_DATA) == "1"
+def get_many(session: Session, *keys: str) -> dict[str, str]:
+    """The stored values of these settings (absent ones left out), in one query."""
+    query = select(Setting.key, Setting.value).where(Setting.key.in_(keys))
+    return dict(session.execute(query).all())

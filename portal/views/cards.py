@@ -29,7 +29,6 @@ from portal.screening.text import strip_control_characters
 from portal.services import comments, ratings, replies
 from portal.services import commitments as service
 from portal.services.departments import can_act_on
-from portal.services.moderation import moderation_mode
 from portal.services.own_feedback import has_own_feedback
 
 bp = Blueprint("cards", __name__)
@@ -169,7 +168,6 @@ def _commitment_html(
         is_official=is_official() and can_act_on(current_user, commitment),
         my_verdicts=replies.resident_verdicts(session, key, reply_ids),
         blank_verdict_form=VerdictForm(formdata=None),
-        premoderated=moderation_mode(session) == "pre",
         verdict_form=verdict_form,
         verdict_errors_for=verdict_for,
     )

@@ -8,7 +8,6 @@ from portal.access import public
 from portal.extensions import csrf, db
 from portal.i18n import LANG_COOKIE
 from portal.redirects import safe_next
-from portal.services.moderation import moderation_mode
 from portal.services.transparency import by_month
 from portal.staff_forms import REJECT_REASON_LABELS
 
@@ -32,7 +31,6 @@ def transparency():
         "pages/transparency.html",
         months=by_month(db.session),
         reasons=REJECT_REASON_LABELS,
-        premoderated=moderation_mode(db.session) == "pre",
     )
 
 
