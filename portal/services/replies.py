@@ -309,7 +309,7 @@ class ReplyStats:
     satisfied: int
     dissatisfied: int
     # Published comments still unanswered after their target day.
-    overdue: int = 0
+    overdue: int
 
     @property
     def replied(self) -> int:
